@@ -1,12 +1,15 @@
 package dev.sparx.core.checkpoint;
 
-import dev.sparx.core.tensor.HostTensor;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +20,9 @@ import java.util.Set;
  * tensors; close it to release the file.
  */
 public final class Checkpoint implements AutoCloseable {
+
+    // the largest buffer storages are packed into; a larger storage gets a buffer of its own
+    private static final long ARENA_BYTES = 1L << 30;
 
     private final CheckpointFile file;
     private final CheckpointFormat format;
@@ -98,13 +104,56 @@ public final class Checkpoint implements AutoCloseable {
             throw file.error("the state dict's views would take " + expansion + " bytes more than their"
                     + " storages hold, more than the file's " + file.length() + " bytes; refusing to expand them");
         }
-        Map<StorageRecord, ByteBuffer> storages = new HashMap<>();
+        Map<StorageRecord, ByteBuffer> storages = readStorages(views.values());
         StateDict out = new StateDict();
         for (Map.Entry<String, StoredTensor> e : views.entrySet()) {
-            HostTensor t = e.getValue().load(storages);
-            out.put(e.getKey(), t);
+            StoredTensor t = e.getValue();
+            out.put(e.getKey(), t.materialise(storages.get(t.record())));
         }
         return out;
+    }
+
+    /**
+     * Reads each storage the tensors use once, packed into a few large buffers rather than one
+     * buffer each: the garbage collector rounds every large array up to whole heap regions, which for
+     * a thousand storages of a few hundred kilobytes would waste a third of the heap.
+     */
+    private Map<StorageRecord, ByteBuffer> readStorages(Collection<StoredTensor> tensors) {
+        Set<StorageRecord> records = new LinkedHashSet<>();
+        for (StoredTensor t : tensors) {
+            records.add(t.record());
+        }
+        Map<StorageRecord, ByteBuffer> out = new HashMap<>();
+        List<StorageRecord> pending = new ArrayList<>();
+        long pendingBytes = 0;
+        for (StorageRecord r : records) {
+            if (!pending.isEmpty() && pendingBytes + r.byteSize() > ARENA_BYTES) {
+                readInto(pending, pendingBytes, out);
+                pending.clear();
+                pendingBytes = 0;
+            }
+            pending.add(r);
+            pendingBytes += r.byteSize();
+        }
+        if (!pending.isEmpty()) {
+            readInto(pending, pendingBytes, out);
+        }
+        return out;
+    }
+
+    private void readInto(List<StorageRecord> records, long bytes, Map<StorageRecord, ByteBuffer> out) {
+        if (bytes > CheckpointFile.MAX_BUFFER) {
+            throw file.error("storage '" + records.get(0).name() + "' has " + bytes
+                    + " bytes, more than one Java buffer holds (2 GiB)");
+        }
+        ByteBuffer arena = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int pos = 0;
+        for (StorageRecord r : records) {
+            ByteBuffer slice = arena.slice(pos, (int) r.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+            r.readInto(slice.duplicate());
+            out.put(r, slice);
+            pos += (int) r.byteSize();
+        }
     }
 
     /**

@@ -81,10 +81,24 @@ final class CheckpointFile implements Closeable {
     ByteBuffer read(long offset, long size, String what) {
         checkRegion(offset, size, what);
         ByteBuffer buf = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        readInto(offset, buf.duplicate(), what);
+        return buf;
+    }
+
+    /**
+     * Reads a region into a buffer that has room for exactly it.
+     *
+     * @param offset first byte
+     * @param dest receives {@code dest.remaining()} bytes; its position advances to its limit
+     * @param what what the region holds, for errors
+     * @throws CheckpointException if the region lies outside the file
+     */
+    void readInto(long offset, ByteBuffer dest, String what) {
+        checkRegion(offset, dest.remaining(), what);
         try {
             long pos = offset;
-            while (buf.hasRemaining()) {
-                int n = channel.read(buf, pos);
+            while (dest.hasRemaining()) {
+                int n = channel.read(dest, pos);
                 if (n < 0) {
                     throw error(what + " ends early: the file shrank while it was read");
                 }
@@ -93,7 +107,6 @@ final class CheckpointFile implements Closeable {
         } catch (IOException e) {
             throw new CheckpointException(path + ": cannot read " + what + ": " + e.getMessage(), e);
         }
-        return buf.flip();
     }
 
     /**

@@ -58,7 +58,7 @@ final class PthReader {
                     throw u.error("the pickle refers to storage record '" + name + "', which the archive lacks");
                 }
                 rec = new StorageRecord(name, dtype, numel, u::error);
-                rec.bind(file, entry.size(), () -> zip.read(entry));
+                rec.bind(file, entry.size(), dest -> zip.readInto(entry, dest));
                 storages.put(key, rec);
             }
             return sameDeclaration(rec, dtype, numel, u).whole();
@@ -144,7 +144,7 @@ final class PthReader {
             long bytes = elements * rec.dtype().byteSize();
             long start = pos + 8;
             file.checkRegion(start, bytes, rec.name());
-            rec.bind(file, bytes, () -> file.read(start, bytes, rec.name()));
+            rec.bind(file, bytes, dest -> file.readInto(start, dest, rec.name()));
             pos = start + bytes;
         }
         for (StorageRecord rec : storages.values()) {

@@ -70,7 +70,7 @@ final class SafeTensors {
             StorageRecord rec = new StorageRecord(d.name(), d.dtype(), numel(file, d), file::error);
             long offset = dataStart + d.begin();
             long size = d.end() - d.begin();
-            rec.bind(file, size, () -> file.read(offset, size, "tensor '" + d.name() + "'"));
+            rec.bind(file, size, dest -> file.readInto(offset, dest, "tensor '" + d.name() + "'"));
             tensors.put(d.name(), StoredTensor.create(
                     rec.whole(), d.dtype(), 0, d.shape(), PthWriter.contiguousStrides(d.shape()), file::error));
         }

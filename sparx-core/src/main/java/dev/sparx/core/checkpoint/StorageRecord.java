@@ -2,7 +2,7 @@ package dev.sparx.core.checkpoint;
 
 import dev.sparx.core.tensor.DType;
 import java.nio.ByteBuffer;
-import java.util.function.Supplier;
+import java.nio.ByteOrder;
 
 /**
  * One storage of a checkpoint: a run of elements of one dtype that tensors view. The pickle declares
@@ -26,7 +26,16 @@ final class StorageRecord {
     private final DType dtype;
     private final long numel;
     private final long byteSize;
-    private Supplier<ByteBuffer> source;
+    private Source source;
+
+    /** Copies a record's bytes out of the file. */
+    @FunctionalInterface
+    interface Source {
+        /**
+         * @param dest receives exactly the record's bytes
+         */
+        void readInto(ByteBuffer dest);
+    }
 
     /**
      * @param name the record's name, for errors, e.g. {@code archive/data/3}
@@ -77,7 +86,7 @@ final class StorageRecord {
      * @param bytes reads them
      * @throws CheckpointException if the record's size differs from the declaration
      */
-    void bind(CheckpointFile file, long recordBytes, Supplier<ByteBuffer> bytes) {
+    void bind(CheckpointFile file, long recordBytes, Source bytes) {
         if (recordBytes != byteSize) {
             throw file.error(
                     "storage record '" + name + "' holds " + recordBytes + " bytes, but the pickle declares "
@@ -93,14 +102,25 @@ final class StorageRecord {
     }
 
     /**
-     * Reads the storage's bytes.
+     * Reads the storage's bytes into a new buffer.
      *
      * @return exactly {@link #byteSize()} little-endian bytes, position 0
      */
     ByteBuffer read() {
+        ByteBuffer buf = ByteBuffer.allocate((int) byteSize).order(ByteOrder.LITTLE_ENDIAN);
+        readInto(buf.duplicate());
+        return buf;
+    }
+
+    /**
+     * Reads the storage's bytes into a buffer with room for exactly them.
+     *
+     * @param dest receives {@link #byteSize()} bytes
+     */
+    void readInto(ByteBuffer dest) {
         if (source == null) {
             throw new CheckpointException("storage '" + name + "' was declared but never located in the file");
         }
-        return source.get();
+        source.readInto(dest);
     }
 }

@@ -5,7 +5,6 @@ import dev.sparx.core.tensor.HostTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.Map;
 
 /**
  * A tensor as a checkpoint stores it: a strided view (storage offset, shape, strides, all in
@@ -168,16 +167,13 @@ public final class StoredTensor {
     }
 
     /**
-     * Loads with a cache, so that tensors sharing a storage read it once.
+     * Materialises this view from its storage's bytes: a contiguous view shares them, any other
+     * is copied.
      *
-     * @param cache storage to its bytes, filled as storages are read
+     * @param record the whole storage record, little-endian, position 0
      * @return a contiguous tensor
      */
-    HostTensor load(Map<StorageRecord, ByteBuffer> cache) {
-        return materialise(cache.computeIfAbsent(storage.record(), StorageRecord::read));
-    }
-
-    private HostTensor materialise(ByteBuffer record) {
+    HostTensor materialise(ByteBuffer record) {
         int es = dtype.byteSize();
         int size = (int) materialisedBytes();
         if (numel == 0) {

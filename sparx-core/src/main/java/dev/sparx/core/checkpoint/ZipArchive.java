@@ -186,29 +186,46 @@ final class ZipArchive {
      *     a method other than deflate
      */
     ByteBuffer read(Entry e) {
+        if (e.size() > CheckpointFile.MAX_BUFFER) {
+            throw file.error("zip entry '" + e.name() + "' has " + e.size() + " bytes, more than one Java buffer holds");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) e.size()).order(ByteOrder.LITTLE_ENDIAN);
+        readInto(e, out.duplicate());
+        return out;
+    }
+
+    /**
+     * Reads an entry's bytes into a buffer that has room for exactly them, and checks its CRC-32.
+     *
+     * @param e the entry
+     * @param dest receives {@code e.size()} bytes
+     * @throws CheckpointException if it lies outside the file, fails its CRC, or is compressed with
+     *     a method other than deflate
+     */
+    void readInto(Entry e, ByteBuffer dest) {
         long dataOffset = dataOffset(e);
         String what = "zip entry '" + e.name() + "'";
-        ByteBuffer data;
+        if (dest.remaining() != e.size()) {
+            throw new IllegalArgumentException(what + " needs a buffer of " + e.size() + " bytes");
+        }
+        ByteBuffer start = dest.duplicate();
         if (e.method() == STORED) {
             if (e.compressedSize() != e.size()) {
                 throw file.error(what + " is stored uncompressed but its two recorded sizes differ");
             }
-            data = file.read(dataOffset, e.size(), what);
+            file.readInto(dataOffset, dest, what);
         } else if (e.method() == DEFLATED) {
-            data = inflate(e, file.read(dataOffset, e.compressedSize(), what), what);
+            inflate(e, file.read(dataOffset, e.compressedSize(), what), dest, what);
         } else {
             throw file.error(what + " uses compression method " + e.method() + "; only stored and deflate are read");
         }
-        file.checkCrc(data, e.crc(), what);
-        return data;
+        file.checkCrc(start, e.crc(), what);
     }
 
-    private ByteBuffer inflate(Entry e, ByteBuffer compressed, String what) {
-        if (e.size() > CheckpointFile.MAX_BUFFER
-                || e.size() > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
+    private void inflate(Entry e, ByteBuffer compressed, ByteBuffer out, String what) {
+        if (e.size() > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
             throw file.error(what + " claims " + e.size() + " bytes from " + e.compressedSize() + " compressed");
         }
-        ByteBuffer out = ByteBuffer.allocate((int) e.size()).order(ByteOrder.LITTLE_ENDIAN);
         Inflater inflater = new Inflater(true);
         try {
             inflater.setInput(compressed);
@@ -216,6 +233,11 @@ final class ZipArchive {
                 if (inflater.inflate(out) == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
                     break;
                 }
+            }
+            // a full buffer may leave the stream's end marker unread; a byte more of room shows
+            // whether the stream ends there or holds more than the recorded size
+            if (!out.hasRemaining() && !inflater.finished() && inflater.inflate(new byte[1]) > 0) {
+                throw file.error(what + " inflates to more than its recorded " + e.size() + " bytes");
             }
             if (out.hasRemaining() || !inflater.finished()) {
                 throw file.error(what + " does not inflate to its recorded " + e.size() + " bytes");
@@ -225,7 +247,6 @@ final class ZipArchive {
         } finally {
             inflater.end();
         }
-        return out.flip();
     }
 
     /**
