@@ -62,9 +62,7 @@ public final class ModelEma implements AutoCloseable {
                 ema.set(p.getArray().toByteBuffer());
                 continue;
             }
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray scaled = p.getArray().mul(1 - decay);
-                scaled.attach(scope);
+            try (NDArray scaled = p.getArray().mul(1 - decay)) {
                 ema.muli(decay).addi(scaled);
             }
         }
