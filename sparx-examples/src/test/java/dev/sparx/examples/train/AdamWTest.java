@@ -26,7 +26,7 @@ class AdamWTest {
     private static final double EPS = 1e-8;
 
     /** Runs forward and backward on a fixed batch, leaving gradients on the parameters. */
-    private static void backward(BlockModel model, NDManager manager) {
+    private static void backward(TrainableModel model, NDManager manager) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = scope.randomNormal(new Shape(4, 3, 6, 6));
             NDArray y = scope.create(new long[] {0, 2, 1, 2});
@@ -41,7 +41,7 @@ class AdamWTest {
         }
     }
 
-    private static Map<String, double[]> snapshot(BlockModel model, boolean gradients) {
+    private static Map<String, double[]> snapshot(TrainableModel model, boolean gradients) {
         Map<String, double[]> out = new LinkedHashMap<>();
         model.parameters().forEach((k, p) -> {
             if (p.requiresGradient()) {
@@ -57,7 +57,7 @@ class AdamWTest {
     void twoStepsMatchTorchAdamWComputedByHand() {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager manager = NDManager.newBaseManager()) {
-            BlockModel model = TinyNets.convNet(manager, 3, 6);
+            TrainableModel model = TinyNets.convNet(manager, 3, 6);
             try (AdamW opt = new AdamW(model, WD, B1, B2, EPS, manager)) {
                 Map<String, double[]> p = snapshot(model, false);
                 Map<String, double[]> m = new LinkedHashMap<>();
@@ -102,7 +102,7 @@ class AdamWTest {
     @Test
     void groupsExemptNormsBiasesAndBuffers() {
         try (NDManager manager = NDManager.newBaseManager()) {
-            BlockModel model = TinyNets.convNet(manager, 3, 6);
+            TrainableModel model = TinyNets.convNet(manager, 3, 6);
             try (AdamW opt = new AdamW(model, WD, B1, B2, EPS, manager)) {
                 List<AdamW.Group> groups = opt.groups();
                 assertEquals(0.0, groups.get(0).weightDecay());

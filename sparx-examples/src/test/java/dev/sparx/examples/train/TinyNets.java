@@ -25,7 +25,7 @@ final class TinyNets {
      * @param side input height and width
      * @return an initialised model taking (B, 3, side, side)
      */
-    static BlockModel convNet(NDManager manager, int classes, int side) {
+    static TrainableModel convNet(NDManager manager, int classes, int side) {
         SequentialBlock net = new SequentialBlock();
         net.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(4).build());
         net.add(BatchNorm.builder().build());
@@ -35,6 +35,6 @@ final class TinyNets {
         net.add(Linear.builder().setUnits(classes).build());
         net.setInitializer(new NormalInitializer(0.5f), ai.djl.nn.Parameter.Type.WEIGHT);
         net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, side, side));
-        return new BlockModel(net);
+        return TrainableModel.withDjlNames(net);
     }
 }

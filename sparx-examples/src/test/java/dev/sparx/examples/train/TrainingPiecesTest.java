@@ -71,7 +71,7 @@ class TrainingPiecesTest {
     @Test
     void emaAveragesParametersAndBuffers() {
         try (NDManager m = NDManager.newBaseManager()) {
-            BlockModel model = TinyNets.convNet(m, 3, 6);
+            TrainableModel model = TinyNets.convNet(m, 3, 6);
             Parameter w = model.parameters().values().iterator().next();
             Parameter runningVar =
                     model.parameters().entrySet().stream()

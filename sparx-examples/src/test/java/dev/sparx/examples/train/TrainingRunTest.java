@@ -38,7 +38,7 @@ class TrainingRunTest {
     private static List<EpochMetrics> train(
             ToyImages data, SampleTransform<GrayImage> trainTf, TrainingOptions opts, Path resume, NDManager m) {
         Engine.getInstance().setRandomSeed(5);
-        BlockModel model = TinyNets.convNet(m, 3, ToyImages.SIDE);
+        TrainableModel model = TinyNets.convNet(m, 3, ToyImages.SIDE);
         ToyImages val = new ToyImages(24, 99);
         try (BatchLoader<GrayImage> tl = new BatchLoader<>(data, trainTf, opts.batchSize(), opts.workers());
                 BatchLoader<GrayImage> vl = new BatchLoader<>(val, FashionMnistTransform.eval(ToyImages.SIDE), 16, 1)) {
@@ -73,7 +73,7 @@ class TrainingRunTest {
 
             // the model state dict alone, as timm's load_checkpoint finds it, loads strict
             StateDict sd = Checkpoints.read(out.resolve(TrainingRun.LAST));
-            BlockModel fresh = TinyNets.convNet(m, 3, ToyImages.SIDE);
+            TrainableModel fresh = TinyNets.convNet(m, 3, ToyImages.SIDE);
             fresh.loadStateDict(sd);
             TrainingCheckpoint ckpt = TrainingCheckpoint.read(out.resolve(TrainingRun.LAST));
             assertEquals(3, ckpt.epochsDone());
