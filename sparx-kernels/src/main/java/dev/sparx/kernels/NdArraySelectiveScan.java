@@ -1,0 +1,82 @@
+package dev.sparx.kernels;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+
+/**
+ * The four-direction selective scan as plain NDArray operations: it runs on any DJL engine and
+ * device, and DJL's autograd differentiates it, which makes it the reference implementation and the
+ * training path when no kernel is available.
+ *
+ * <p>Everything that is per position (softplus of the step size, the decays dt*A, the inputs
+ * dt*B*u) is computed in spatial order; only the decays, inputs and C go through the cross scan,
+ * in one call; {@link LinearRecurrence} runs the four directions of all channels together; C*h of
+ * each direction is merged back to (H, W) order, where the skip term D*u is added once for the four
+ * directions.
+ */
+public final class NdArraySelectiveScan implements SelectiveScan {
+
+    /** The name users select this implementation by. */
+    public static final String NAME = "ndarray";
+
+    /** {@inheritDoc} */
+    @Override
+    public NDArray crossScanMerge(
+            NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d, NDArray deltaBias) {
+        Shape us = u.getShape();
+        long batch = us.get(0);
+        long channels = us.get(1);
+        long height = us.get(2);
+        long width = us.get(3);
+        long n = a.getShape().get(1);
+        int k = CrossScan.K;
+        NDManager parent = u.getManager();
+        try (NDManager scope = parent.newSubManager()) {
+            // activations join the scope for its duration, so that every intermediate is freed at its
+            // end; the parameter-derived inputs may belong to a model's manager, so only their first
+            // derived views are moved into the scope
+            u.tempAttach(scope);
+            delta.tempAttach(scope);
+            b.tempAttach(scope);
+            c.tempAttach(scope);
+            NDArray bias = inScope(scope, deltaBias.reshape(k, channels, 1, 1));
+            NDArray stateMatrix = inScope(scope, a.reshape(k, channels, n, 1, 1));
+            NDArray skip = inScope(scope, d.reshape(k, channels)).sum(new int[] {0}).reshape(channels, 1, 1);
+            NDArray dt = Activation.softPlus(delta.add(bias)); // (B, K, D, H, W)
+            NDArray logDecay = dt.expandDims(3).mul(stateMatrix); // (B, K, D, N, H, W)
+            NDArray x = dt.mul(u.expandDims(1)).expandDims(3).mul(b.expandDims(2));
+            Shape perDirection = new Shape(batch, k, channels * n, height, width);
+            NDArray scanned =
+                    CrossScan.applyPerDirection(
+                            NDArrays.concat(
+                                    new NDList(logDecay.reshape(perDirection), x.reshape(perDirection), c), 2));
+            NDList parts = scanned.split(new long[] {channels * n, 2 * channels * n}, 2);
+            long length = height * width;
+            NDArray h = LinearRecurrence.scan(parts.get(0), parts.get(1));
+            NDArray y; // (B, K, D, L)
+            if (n == 1) {
+                y = h.mul(parts.get(2));
+            } else {
+                y = h.reshape(batch, k, channels, n, length).mul(parts.get(2).expandDims(2)).sum(new int[] {3});
+            }
+            NDArray out = CrossMerge.apply(y, height, width).add(u.mul(skip));
+            out.attach(parent);
+            return out;
+        }
+    }
+
+    private static NDArray inScope(NDManager scope, NDArray array) {
+        array.attach(scope);
+        return array;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String name() {
+        return NAME;
+    }
+}
