@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * The cross scan of ARCHITECTURE.md ("The SSM over four scan directions"): a feature map in (H, W)
- * order becomes K = 4 sequences of length L = H*W: row-major (k=0), column-major (k=1), and the two
- * reversed (k=2, k=3).
+ * The cross scan of ARCHITECTURE.md ("The SSM over four scan directions"): maps in (H, W) order
+ * become K = 4 sequences of length L = H*W: row-major (k=0), column-major (k=1), and the two reversed
+ * (k=2, k=3).
+ *
+ * <p>The sequences come out time-major, (L, B, K, C): step t of every sequence is one contiguous
+ * block, which is the layout {@link LinearRecurrence} steps through fastest.
  */
 public final class CrossScan {
 
@@ -18,41 +21,22 @@ public final class CrossScan {
     private CrossScan() {}
 
     /**
-     * Scans one map in all four directions.
+     * Scans a tensor that holds one map per direction: direction k reads its own slice
+     * {@code x[:, k]} in its own order. This is how step sizes, B and C, computed per position in
+     * spatial order, are brought into scan order.
      *
-     * @param x the map, (..., C, H, W)
-     * @return the four sequences, (..., K, C, L)
+     * @param x one map per direction, (B, K, C, H, W)
+     * @return the sequences, time-major: (L, B, K, C)
      */
     public static NDArray apply(NDArray x) {
         Shape s = x.getShape();
-        int n = s.dimension();
-        // (..., C, H, W) -> (..., 1, C, L), ready to be concatenated along the direction axis
-        Shape seq = s.slice(0, n - 3).add(1, s.get(n - 3), s.get(n - 2) * s.get(n - 1));
-        NDArray rows = x.reshape(seq);
-        NDArray cols = x.swapAxes(n - 2, n - 1).reshape(seq);
-        return NDArrays.concat(new NDList(rows, cols, rows.flip(n - 1), cols.flip(n - 1)), n - 3);
-    }
-
-    /**
-     * Scans a tensor that already holds one map per direction: direction k reads its own slice
-     * {@code x[..., k, :, :, :]} in its own order. This is how step sizes, B and C, computed per
-     * position in spatial order, are brought into scan order.
-     *
-     * @param x one map per direction, (..., K, C, H, W)
-     * @return the sequences, (..., K, C, L)
-     */
-    public static NDArray applyPerDirection(NDArray x) {
-        Shape s = x.getShape();
-        int n = s.dimension();
-        int h = n - 2;
-        int w = n - 1;
-        Shape seq = s.slice(0, n - 4).add(1, s.get(n - 3), s.get(h) * s.get(w));
-        NDList parts = x.split(K, n - 4);
-        // flipping both spatial axes reverses the flattened order in either traversal
-        NDArray rows = parts.get(0).reshape(seq);
-        NDArray cols = parts.get(1).swapAxes(h, w).reshape(seq);
-        NDArray rowsReversed = parts.get(2).flip(h, w).reshape(seq);
-        NDArray colsReversed = parts.get(3).swapAxes(h, w).flip(h, w).reshape(seq);
-        return NDArrays.concat(new NDList(rows, cols, rowsReversed, colsReversed), n - 4);
+        Shape seq = new Shape(s.get(3) * s.get(4), s.get(0), 1, s.get(2));
+        NDList parts = x.split(K, 1);
+        // (B, 1, C, H, W) -> (H, W, B, 1, C) is row-major time, (W, H, B, 1, C) column-major
+        NDArray rows = parts.get(0).transpose(3, 4, 0, 1, 2).reshape(seq);
+        NDArray cols = parts.get(1).transpose(4, 3, 0, 1, 2).reshape(seq);
+        NDArray rowsReversed = parts.get(2).transpose(3, 4, 0, 1, 2).reshape(seq).flip(0);
+        NDArray colsReversed = parts.get(3).transpose(4, 3, 0, 1, 2).reshape(seq).flip(0);
+        return NDArrays.concat(new NDList(rows, cols, rowsReversed, colsReversed), 2);
     }
 }

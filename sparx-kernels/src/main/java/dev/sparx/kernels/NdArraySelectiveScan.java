@@ -14,9 +14,9 @@ import ai.djl.nn.Activation;
  *
  * <p>Everything that is per position (softplus of the step size, the decays dt*A, the inputs
  * dt*B*u) is computed in spatial order; only the decays, inputs and C go through the cross scan,
- * in one call; {@link LinearRecurrence} runs the four directions of all channels together; C*h of
- * each direction is merged back to (H, W) order, where the skip term D*u is added once for the four
- * directions.
+ * in one call, into time-major sequences; {@link LinearRecurrence} runs the four directions of
+ * all channels together; C*h of each direction is merged back to (H, W) order, where the skip term
+ * D*u is added once for the four directions.
  */
 public final class NdArraySelectiveScan implements SelectiveScan {
 
@@ -51,17 +51,18 @@ public final class NdArraySelectiveScan implements SelectiveScan {
             NDArray x = dt.mul(u.expandDims(1)).expandDims(3).mul(b.expandDims(2));
             Shape perDirection = new Shape(batch, k, channels * n, height, width);
             NDArray scanned =
-                    CrossScan.applyPerDirection(
+                    CrossScan.apply(
                             NDArrays.concat(
                                     new NDList(logDecay.reshape(perDirection), x.reshape(perDirection), c), 2));
-            NDList parts = scanned.split(new long[] {channels * n, 2 * channels * n}, 2);
+            // (L, B, K, DN | DN | N)
+            NDList parts = scanned.split(new long[] {channels * n, 2 * channels * n}, 3);
             long length = height * width;
             NDArray h = LinearRecurrence.scan(parts.get(0), parts.get(1));
-            NDArray y; // (B, K, D, L)
+            NDArray y; // (L, B, K, D)
             if (n == 1) {
                 y = h.mul(parts.get(2));
             } else {
-                y = h.reshape(batch, k, channels, n, length).mul(parts.get(2).expandDims(2)).sum(new int[] {3});
+                y = h.reshape(length, batch, k, channels, n).mul(parts.get(2).expandDims(3)).sum(new int[] {4});
             }
             NDArray out = CrossMerge.apply(y, height, width).add(u.mul(skip));
             out.attach(parent);

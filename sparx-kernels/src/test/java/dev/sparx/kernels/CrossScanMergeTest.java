@@ -25,36 +25,18 @@ class CrossScanMergeTest {
     }
 
     @Test
-    void scanVisitsEachDirectionsOrder() {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            float[] x = iota(B * C * L);
-            float[] got = CrossScan.apply(manager.create(x, new Shape(B, C, H, W))).toFloatArray();
-            assertEquals(B * 4 * C * L, got.length);
-            for (int b = 0; b < B; b++) {
-                for (int k = 0; k < 4; k++) {
-                    for (int c = 0; c < C; c++) {
-                        for (int t = 0; t < L; t++) {
-                            float expected = x[(b * C + c) * L + SequentialReference.position(k, t, H, W)];
-                            assertEquals(expected, got[((b * 4 + k) * C + c) * L + t], "b" + b + " k" + k + " t" + t);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    @Test
-    void perDirectionScanReadsEachDirectionsOwnMap() {
+    void scanReadsEachDirectionsOwnMapInItsOrder() {
         try (NDManager manager = NDManager.newBaseManager()) {
             float[] x = iota(B * 4 * C * L);
-            float[] got = CrossScan.applyPerDirection(manager.create(x, new Shape(B, 4, C, H, W))).toFloatArray();
+            NDArray scanned = CrossScan.apply(manager.create(x, new Shape(B, 4, C, H, W)));
+            assertEquals(new Shape(L, B, 4, C), scanned.getShape());
+            float[] got = scanned.toFloatArray();
             for (int b = 0; b < B; b++) {
                 for (int k = 0; k < 4; k++) {
                     for (int c = 0; c < C; c++) {
                         for (int t = 0; t < L; t++) {
-                            int base = ((b * 4 + k) * C + c) * L;
-                            float expected = x[base + SequentialReference.position(k, t, H, W)];
-                            assertEquals(expected, got[base + t], "b" + b + " k" + k + " t" + t);
+                            float expected = x[((b * 4 + k) * C + c) * L + SequentialReference.position(k, t, H, W)];
+                            assertEquals(expected, got[((t * B + b) * 4 + k) * C + c], "b" + b + " k" + k + " t" + t);
                         }
                     }
                 }
@@ -72,12 +54,12 @@ class CrossScanMergeTest {
                     for (int c = 0; c < C; c++) {
                         for (int t = 0; t < L; t++) {
                             expected[(b * C + c) * L + SequentialReference.position(k, t, H, W)] +=
-                                    y[((b * 4 + k) * C + c) * L + t];
+                                    y[((t * B + b) * 4 + k) * C + c];
                         }
                     }
                 }
             }
-            NDArray merged = CrossMerge.apply(manager.create(y, new Shape(B, 4, C, L)), H, W);
+            NDArray merged = CrossMerge.apply(manager.create(y, new Shape(L, B, 4, C)), H, W);
             assertEquals(new Shape(B, C, H, W), merged.getShape());
             assertArrayEquals(expected, merged.toFloatArray());
         }

@@ -45,12 +45,14 @@ class LinearRecurrenceTest {
                 double[] a = logDecays(rnd, rows * n);
                 double[] x = normal(rnd, rows * n);
                 double[] expected = SequentialReference.recurrence(a, x, n);
+                // time runs along the first axis: (n, 2, 3), given as views of (2, 3, n) rows
                 NDArray h =
                         LinearRecurrence.scan(
-                                manager.create(toFloat(a), new Shape(2, 3, n)),
-                                manager.create(toFloat(x), new Shape(2, 3, n)));
-                assertEquals(new Shape(2, 3, n), h.getShape());
-                double err = SequentialReference.relativeL2(SequentialReference.toDouble(h.toFloatArray()), expected);
+                                manager.create(toFloat(a), new Shape(2, 3, n)).transpose(2, 0, 1),
+                                manager.create(toFloat(x), new Shape(2, 3, n)).transpose(2, 0, 1));
+                assertEquals(new Shape(n, 2, 3), h.getShape());
+                float[] inRows = h.transpose(1, 2, 0).flatten().toFloatArray();
+                double err = SequentialReference.relativeL2(SequentialReference.toDouble(inRows), expected);
                 assertTrue(err < 1e-6, "length " + n + ": relative L2 error " + err);
             }
         }
@@ -80,10 +82,12 @@ class LinearRecurrenceTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray logDecay = manager.create(a, new Shape(rows, n));
             NDArray input = manager.create(x, new Shape(rows, n));
+            NDArray weights = manager.create(w, new Shape(rows, n));
             logDecay.setRequiresGradient(true);
             input.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray loss = LinearRecurrence.scan(logDecay, input).mul(manager.create(w, new Shape(rows, n))).sum();
+                NDArray states = LinearRecurrence.scan(logDecay.transpose(), input.transpose());
+                NDArray loss = states.transpose().mul(weights).sum();
                 gc.backward(loss);
             }
             assertTrue(SequentialReference.relativeL2(input.getGradient().toDoubleArray(), dx) < 1e-12);
