@@ -38,15 +38,9 @@ public final class LinearRecurrence {
     public static NDArray scan(NDArray logDecay, NDArray input) {
         Shape shape = input.getShape();
         long length = shape.get(0);
-        NDManager parent = input.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            NDArray a = logDecay.reshape(length, -1);
-            NDArray x = input.reshape(length, -1);
-            a.attach(scope);
-            x.attach(scope);
-            NDArray h = scanSequences(scope, a, x).reshape(shape);
-            h.attach(parent);
-            return h;
+        try (ArrayScope scope = ArrayScope.of(logDecay, input)) {
+            NDArray h = scanSequences(scope.manager(), logDecay.reshape(length, -1), input.reshape(length, -1));
+            return scope.keep(h.reshape(shape));
         }
     }
 

@@ -3,7 +3,6 @@ package dev.sparx.kernels;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
@@ -34,18 +33,10 @@ public final class NdArraySelectiveScan implements SelectiveScan {
         long width = us.get(3);
         long n = a.getShape().get(1);
         int k = CrossScan.K;
-        NDManager parent = u.getManager();
-        try (NDManager scope = parent.newSubManager()) {
-            // activations join the scope for its duration, so that every intermediate is freed at its
-            // end; the parameter-derived inputs may belong to a model's manager, so only their first
-            // derived views are moved into the scope
-            u.tempAttach(scope);
-            delta.tempAttach(scope);
-            b.tempAttach(scope);
-            c.tempAttach(scope);
-            NDArray bias = inScope(scope, deltaBias.reshape(k, channels, 1, 1));
-            NDArray stateMatrix = inScope(scope, a.reshape(k, channels, n, 1, 1));
-            NDArray skip = inScope(scope, d.reshape(k, channels)).sum(new int[] {0}).reshape(channels, 1, 1);
+        try (ArrayScope scope = ArrayScope.of(u, delta, b, c)) {
+            NDArray bias = scope.own(deltaBias.reshape(k, channels, 1, 1));
+            NDArray stateMatrix = scope.own(a.reshape(k, channels, n, 1, 1));
+            NDArray skip = scope.own(d.reshape(k, channels)).sum(new int[] {0}).reshape(channels, 1, 1);
             NDArray dt = Activation.softPlus(delta.add(bias)); // (B, K, D, H, W)
             NDArray logDecay = dt.expandDims(3).mul(stateMatrix); // (B, K, D, N, H, W)
             NDArray x = dt.mul(u.expandDims(1)).expandDims(3).mul(b.expandDims(2));
@@ -65,14 +56,8 @@ public final class NdArraySelectiveScan implements SelectiveScan {
                 y = h.reshape(length, batch, k, channels, n).mul(parts.get(2).expandDims(3)).sum(new int[] {4});
             }
             NDArray out = CrossMerge.apply(y, height, width).add(u.mul(skip));
-            out.attach(parent);
-            return out;
+            return scope.keep(out);
         }
-    }
-
-    private static NDArray inScope(NDManager scope, NDArray array) {
-        array.attach(scope);
-        return array;
     }
 
     /** {@inheritDoc} */
