@@ -9,9 +9,12 @@ import java.util.SplittableRandom;
  * deviation per channel (the statistics every SparX checkpoint was trained with, so that an
  * ImageNet checkpoint fine-tunes on these images without a shift in its stem's input).
  *
+ * <p>An output side S larger than the image (say 32 for 28x28 images) centres the image on a black
+ * canvas, as LeNet's 32x32 input did, without resampling a pixel.
+ *
  * <p>The training variant adds the augmentation that suits small centred images: a random
  * translation (pad with black by {@code pad} pixels, then crop back at a random offset, as
- * torchvision's {@code RandomCrop(28, padding=pad)}) and a horizontal flip with probability one
+ * torchvision's {@code RandomCrop(S, padding=pad)}) and a horizontal flip with probability one
  * half. timm's random resized crop is not used here: at 28x28 its 8% crops leave too little.
  */
 public final class FashionMnistTransform implements SampleTransform<GrayImage> {
@@ -34,7 +37,7 @@ public final class FashionMnistTransform implements SampleTransform<GrayImage> {
     /**
      * The evaluation transform: no augmentation.
      *
-     * @param size image side (28 for Fashion-MNIST)
+     * @param size output side S, at least the images' side
      * @return the transform
      */
     public static FashionMnistTransform eval(int size) {
@@ -44,7 +47,7 @@ public final class FashionMnistTransform implements SampleTransform<GrayImage> {
     /**
      * The training transform.
      *
-     * @param size image side (28 for Fashion-MNIST)
+     * @param size output side S, at least the images' side
      * @param pad the largest shift in pixels, 0 for none
      * @return the transform
      */
@@ -59,10 +62,10 @@ public final class FashionMnistTransform implements SampleTransform<GrayImage> {
 
     @Override
     public void apply(GrayImage image, SplittableRandom rng, float[] out, int offset) {
-        if (image.width() != size || image.height() != size) {
+        if (image.width() > size || image.height() > size) {
             throw new SparxException(
-                    "Fashion-MNIST image is " + image.width() + "x" + image.height() + ", the transform expects "
-                            + size + "x" + size);
+                    "Fashion-MNIST image is " + image.width() + "x" + image.height()
+                            + ", larger than the input side " + size + " (--img-size)");
         }
         int dx = 0;
         int dy = 0;
@@ -75,13 +78,16 @@ public final class FashionMnistTransform implements SampleTransform<GrayImage> {
         if (flip) {
             mirror = rng.nextDouble() < 0.5;
         }
+        int left = (size - image.width()) / 2;
+        int top = (size - image.height()) / 2;
         int plane = size * size;
         for (int y = 0; y < size; y++) {
-            int sy = y + dy;
+            int sy = y + dy - top;
             for (int x = 0; x < size; x++) {
                 // crop first, then flip the crop: the flip mirrors the output column
-                int sx = (mirror ? size - 1 - x : x) + dx;
-                float v = (sy < 0 || sy >= size || sx < 0 || sx >= size) ? 0f : image.at(sx, sy) / 255f;
+                int sx = (mirror ? size - 1 - x : x) + dx - left;
+                boolean inside = sy >= 0 && sy < image.height() && sx >= 0 && sx < image.width();
+                float v = inside ? image.at(sx, sy) / 255f : 0f;
                 int i = offset + y * size + x;
                 for (int c = 0; c < 3; c++) {
                     out[i + c * plane] = (v - MEAN[c]) / STD[c];

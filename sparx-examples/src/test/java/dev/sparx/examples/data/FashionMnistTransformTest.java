@@ -1,0 +1,67 @@
+package dev.sparx.examples.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparx.core.SparxException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FashionMnistTransformTest {
+
+    /** A 3x3 image with one white pixel at column 0, row 1. */
+    private static final GrayImage DOT = new GrayImage(3, 3, new byte[] {0, 0, 0, (byte) 255, 0, 0, 0, 0, 0});
+
+    private static float norm(float v, int c) {
+        return (v - FashionMnistTransform.MEAN[c]) / FashionMnistTransform.STD[c];
+    }
+
+    @Test
+    void evalCopiesGrayToThreeNormalisedChannels() {
+        float[] out = new float[27];
+        FashionMnistTransform.eval(3).apply(DOT, new SplittableRandom(1), out, 0);
+        for (int c = 0; c < 3; c++) {
+            assertEquals(norm(1f, c), out[c * 9 + 3], 1e-6);
+            assertEquals(norm(0f, c), out[c * 9], 1e-6);
+        }
+    }
+
+    @Test
+    void aLargerSideCentresTheImageOnBlack() {
+        float[] out = new float[3 * 25];
+        FashionMnistTransform.eval(5).apply(DOT, new SplittableRandom(1), out, 0);
+        // the dot moves from (0, 1) to (1, 2); everything else is black
+        for (int i = 0; i < 25; i++) {
+            assertEquals(i == 2 * 5 + 1 ? norm(1f, 0) : norm(0f, 0), out[i], 1e-6, "pixel " + i);
+        }
+        assertThrows(SparxException.class, () -> FashionMnistTransform.eval(2).apply(DOT, null, out, 0));
+    }
+
+    @Test
+    void trainingShiftsAndFlipsWithinThePad() {
+        Set<Integer> positions = new HashSet<>();
+        FashionMnistTransform t = FashionMnistTransform.train(3, 1);
+        float[] out = new float[27];
+        for (int seed = 0; seed < 200; seed++) {
+            t.apply(DOT, new SplittableRandom(seed), out, 0);
+            int where = -1;
+            for (int i = 0; i < 9; i++) {
+                if (out[i] > 0) {
+                    where = i;
+                }
+            }
+            positions.add(where);
+        }
+        // shifts of -1..1 in x and y and a mirror: the dot can land anywhere, or leave the frame
+        assertTrue(positions.containsAll(Set.of(-1, 0, 1, 2, 3, 4, 5, 6, 7, 8)), positions.toString());
+        float[] a = new float[27];
+        float[] b = new float[27];
+        t.apply(DOT, new SplittableRandom(5), a, 0);
+        t.apply(DOT, new SplittableRandom(5), b, 0);
+        assertArrayEquals(a, b);
+    }
+}
