@@ -58,6 +58,7 @@ final class PthReader {
                     throw u.error("the pickle refers to storage record '" + name + "', which the archive lacks");
                 }
                 rec = new StorageRecord(name, dtype, numel, u::error);
+                zip.checkedDataOffset(entry);
                 rec.bind(file, entry.size(), dest -> zip.readInto(entry, dest));
                 storages.put(key, rec);
             }
@@ -75,17 +76,18 @@ final class PthReader {
                 found.add(name.substring(0, slash + 1));
             }
         }
+        CheckpointFile file = zip.file();
         if (found.size() == 1) {
+            if (zip.entries().containsKey(found.get(0) + "constants.pkl")) {
+                throw file.error("this is a TorchScript archive (torch.jit.save), not a torch.save checkpoint;"
+                        + " save its state_dict() with torch.save instead");
+            }
             return found.get(0);
         }
-        CheckpointFile file = zip.file();
         if (found.size() > 1) {
             throw file.error("the zip archive holds several torch.save archives: " + found);
         }
-        boolean script = zip.entries().keySet().stream().anyMatch(n -> n.endsWith("/constants.pkl"));
-        throw file.error(script
-                ? "this is a TorchScript archive (torch.jit.save), not a torch.save checkpoint"
-                : "this zip archive has no <dir>/data.pkl record, so torch.save did not write it");
+        throw file.error("this zip archive has no <dir>/data.pkl record, so torch.save did not write it");
     }
 
     /**
