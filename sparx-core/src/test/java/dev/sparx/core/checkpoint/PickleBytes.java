@@ -95,7 +95,19 @@ final class PickleBytes {
     /** A {@code _rebuild_tensor_v2} call on storage {@code key}, as torch.save writes it. */
     PickleBytes tensor(String storageType, String key, long numel, long offset, long[] shape, long[] stride) {
         global("torch._utils", "_rebuild_tensor_v2").op('(');
-        op('(').str("storage").global("torch", storageType).str(key).str("cpu").integer(numel).op('t', 'Q');
+        return storageId(storageType, key, numel).op('t', 'Q').rebuildArgs(offset, shape, stride);
+    }
+
+    /**
+     * Opens a persistent id and writes its five fields {@code ('storage', type, key, 'cpu', numel};
+     * the caller closes it with {@code t Q} (legacy ids add a sixth field first).
+     */
+    PickleBytes storageId(String storageType, String key, long numel) {
+        return op('(').str("storage").global("torch", storageType).str(key).str("cpu").integer(numel);
+    }
+
+    /** The arguments after the storage, closing the argument tuple and calling the rebuild function. */
+    PickleBytes rebuildArgs(long offset, long[] shape, long[] stride) {
         integer(offset).ints(shape).ints(stride).op(0x89);
         return global("collections", "OrderedDict").op(')', 'R', 't', 'R');
     }
