@@ -10,6 +10,7 @@ public class ImageDecodeException extends SparxException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The file that failed, as the user named it. */
     private final String file;
 
     /**
