@@ -3,6 +3,7 @@ package dev.sparx.core.checkpoint;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reading and writing checkpoints: {@code torch.save} files (zip and legacy formats) and {@code
@@ -131,6 +132,27 @@ public final class Checkpoints {
             case SAFETENSORS -> SafeTensors.write(path, stateDict);
             default -> PthWriter.write(path, stateDict);
         }
+    }
+
+    /**
+     * Writes a checkpoint that is a dict of Python values, such as timm's training checkpoint
+     * ({@code epoch}, {@code state_dict}, {@code optimizer}, ...), atomically in torch's zip format,
+     * which {@code torch.load(path, weights_only=True)} reads.
+     *
+     * @param path the destination ({@code .pth}, {@code .pt} or {@code .bin})
+     * @param checkpoint str keys to values: nested {@link Map} (keys str or int), {@link
+     *     java.util.List}, {@link PyTuple}, {@link StateDict} (an {@code OrderedDict}), {@link
+     *     dev.sparx.core.tensor.HostTensor}, {@link String}, {@link Long}, {@link Integer}, {@link
+     *     Double}, {@link Float}, {@link Boolean} and null
+     * @throws CheckpointException if the extension is not a torch one, a value has another type, or
+     *     the file cannot be written
+     */
+    public static void write(Path path, Map<String, ?> checkpoint) {
+        if (formatFor(path) != CheckpointFormat.PTH_ZIP) {
+            throw new CheckpointException("a checkpoint with more than a state dict needs torch's format (.pth,"
+                    + " .pt or .bin), not " + path);
+        }
+        PthWriter.write(path, checkpoint, false);
     }
 
     /**

@@ -7,8 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Emits pickle protocol 2 opcodes, the subset {@code torch.save} writes for a state dict. Globals
- * are memoised so that each is named once.
+ * Emits pickle protocol 2 opcodes, the subset {@code torch.save} writes for a state dict or a
+ * training checkpoint (nested dicts, lists, numbers, strings). Globals are memoised so that each
+ * is named once.
  */
 final class PickleWriter {
 
@@ -83,6 +84,39 @@ final class PickleWriter {
     /** {@code SETITEMS}: the key/value pairs since the mark into the dict below it. */
     void setItems() {
         out.write('u');
+    }
+
+    /** {@code EMPTY_DICT}. */
+    void emptyDict() {
+        out.write('}');
+    }
+
+    /** {@code EMPTY_LIST}. */
+    void emptyList() {
+        out.write(']');
+    }
+
+    /** {@code APPENDS}: the items since the mark onto the list below it. */
+    void appends() {
+        out.write('e');
+    }
+
+    /** {@code NONE}. */
+    void none() {
+        out.write('N');
+    }
+
+    /**
+     * Pushes a float ({@code BINFLOAT}, big-endian IEEE double).
+     *
+     * @param v the value
+     */
+    void floating(double v) {
+        out.write('G');
+        long bits = Double.doubleToRawLongBits(v);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            out.write((int) (bits >>> shift) & 0xff);
+        }
     }
 
     /** {@code BINPERSID}: the tuple on top is a persistent id. */

@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a state dict in {@code torch.save}'s zip format, as torch 2 lays it out: {@code
- * archive/data.pkl} (an {@code OrderedDict} of {@code torch._utils._rebuild_tensor_v2} calls, pickle
- * protocol 2), one storage record {@code archive/data/N} per tensor aligned to 64 bytes, and the
- * {@code byteorder}, {@code version} and {@code .data/version} records. It uses only globals that
- * {@code torch.load(weights_only=True)} allows.
+ * Writes a state dict, or a dict of Python values holding state dicts (a training checkpoint), in
+ * {@code torch.save}'s zip format, as torch 2 lays it out: {@code archive/data.pkl} (pickle protocol
+ * 2; a state dict is an {@code OrderedDict} of {@code torch._utils._rebuild_tensor_v2} calls), one
+ * storage record {@code archive/data/N} per tensor aligned to 64 bytes, and the {@code byteorder},
+ * {@code version} and {@code .data/version} records. It uses only globals that {@code
+ * torch.load(weights_only=True)} allows.
  */
 final class PthWriter {
 
@@ -38,8 +39,21 @@ final class PthWriter {
      * @param forceZip64 write ZIP64 records even when not needed (tests that path)
      */
     static void write(Path path, StateDict stateDict, boolean forceZip64) {
-        List<HostTensor> tensors = new ArrayList<>(stateDict.asMap().values());
-        byte[] pickle = pickle(stateDict);
+        write(path, (Object) stateDict, forceZip64);
+    }
+
+    /**
+     * @param path the destination, replaced atomically
+     * @param root a {@link StateDict}, or a tree of {@link Map} (a dict; keys str or int),
+     *     {@link List}, {@link PyTuple}, {@link StateDict}, {@link HostTensor}, {@link String},
+     *     {@link Long}/{@link Integer}, {@link Double}/{@link Float}, {@link Boolean} and null
+     * @param forceZip64 write ZIP64 records even when not needed (tests that path)
+     */
+    static void write(Path path, Object root, boolean forceZip64) {
+        List<HostTensor> tensors = new ArrayList<>();
+        PickleWriter p = new PickleWriter();
+        value(p, root, tensors);
+        byte[] pickle = p.finish();
         AtomicWrite.write(path, (FileChannel out) -> {
             ZipWriter zip = new ZipWriter(out, forceZip64);
             zip.add(PREFIX + "data.pkl", ByteBuffer.wrap(pickle));
@@ -57,40 +71,82 @@ final class PthWriter {
         return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static byte[] pickle(StateDict stateDict) {
-        PickleWriter p = new PickleWriter();
-        p.global("collections", "OrderedDict");
-        p.emptyTuple();
-        p.reduce();
-        p.mark();
-        int storage = 0;
-        for (Map.Entry<String, HostTensor> e : stateDict.asMap().entrySet()) {
-            HostTensor t = e.getValue();
-            long[] shape = t.shape();
-            p.string(e.getKey());
-            p.global("torch._utils", "_rebuild_tensor_v2");
-            p.mark();
-            // persistent id: ('storage', storage type, key, location, element count)
-            p.mark();
-            p.string("storage");
-            p.global("torch", storageType(t.dtype()));
-            p.string(Integer.toString(storage++));
-            p.string("cpu");
-            p.integer(t.numel());
-            p.tuple();
-            p.persistentId();
-            p.integer(0);
-            longs(p, shape);
-            longs(p, contiguousStrides(shape));
-            p.bool(false);
+    private static void value(PickleWriter p, Object v, List<HostTensor> tensors) {
+        if (v == null) {
+            p.none();
+        } else if (v instanceof StateDict sd) {
             p.global("collections", "OrderedDict");
             p.emptyTuple();
             p.reduce();
+            items(p, sd.asMap(), tensors);
+        } else if (v instanceof Map<?, ?> m) {
+            p.emptyDict();
+            items(p, m, tensors);
+        } else if (v instanceof List<?> l) {
+            p.emptyList();
+            if (!l.isEmpty()) {
+                p.mark();
+                for (Object o : l) {
+                    value(p, o, tensors);
+                }
+                p.appends();
+            }
+        } else if (v instanceof PyTuple t) {
+            p.mark();
+            for (Object o : t.items()) {
+                value(p, o, tensors);
+            }
             p.tuple();
-            p.reduce();
+        } else if (v instanceof HostTensor t) {
+            tensor(p, t, tensors.size());
+            tensors.add(t);
+        } else if (v instanceof String str) {
+            p.string(str);
+        } else if (v instanceof Boolean b) {
+            p.bool(b);
+        } else if (v instanceof Long || v instanceof Integer) {
+            p.integer(((Number) v).longValue());
+        } else if (v instanceof Double || v instanceof Float) {
+            p.floating(((Number) v).doubleValue());
+        } else {
+            throw new CheckpointException("cannot write a " + v.getClass().getName() + " into a checkpoint");
+        }
+    }
+
+    private static void items(PickleWriter p, Map<?, ?> m, List<HostTensor> tensors) {
+        if (m.isEmpty()) {
+            return;
+        }
+        p.mark();
+        for (Map.Entry<?, ?> e : m.entrySet()) {
+            value(p, e.getKey(), tensors);
+            value(p, e.getValue(), tensors);
         }
         p.setItems();
-        return p.finish();
+    }
+
+    private static void tensor(PickleWriter p, HostTensor t, int storage) {
+        long[] shape = t.shape();
+        p.global("torch._utils", "_rebuild_tensor_v2");
+        p.mark();
+        // persistent id: ('storage', storage type, key, location, element count)
+        p.mark();
+        p.string("storage");
+        p.global("torch", storageType(t.dtype()));
+        p.string(Integer.toString(storage));
+        p.string("cpu");
+        p.integer(t.numel());
+        p.tuple();
+        p.persistentId();
+        p.integer(0);
+        longs(p, shape);
+        longs(p, contiguousStrides(shape));
+        p.bool(false);
+        p.global("collections", "OrderedDict");
+        p.emptyTuple();
+        p.reduce();
+        p.tuple();
+        p.reduce();
     }
 
     private static void longs(PickleWriter p, long[] values) {
