@@ -122,7 +122,7 @@ public final class SparXMamba extends AbstractBlock {
                 || s.get(0) < 1 || s.get(2) < 1 || s.get(3) < 1) {
             throw new SparxException(
                     "SparX-Mamba input must be a float32 image batch (B, 3, H, W); got "
-                            + x.getDataType().asNumpy().replace("<", "") + " " + s);
+                            + x.getDataType().name().toLowerCase(java.util.Locale.ROOT) + " " + s);
         }
         return x;
     }
