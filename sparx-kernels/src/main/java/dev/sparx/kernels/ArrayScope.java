@@ -28,14 +28,16 @@ public final class ArrayScope implements AutoCloseable {
     /**
      * Opens a scope in the manager of the first activation.
      *
-     * @param activations the operation's inputs that are activations (not parameters); nulls are
-     *     skipped
+     * @param activations the operation's inputs that are activations (not parameters); nulls and
+     *     repeats are skipped
      * @return the scope
      */
     public static ArrayScope of(NDArray... activations) {
         ArrayScope s = new ArrayScope(activations[0].getManager());
+        java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (NDArray a : activations) {
-            if (a != null) {
+            // attaching one array twice would record the scope itself as where it goes back to
+            if (a != null && seen.add(a)) {
                 a.tempAttach(s.scope);
             }
         }

@@ -1,0 +1,96 @@
+package dev.sparx.examples.cli;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import dev.sparx.core.SparxException;
+import dev.sparx.core.checkpoint.Checkpoints;
+import dev.sparx.core.tensor.HostTensor;
+import dev.sparx.core.tensor.Npy;
+import dev.sparx.kernels.SelectiveScans;
+import dev.sparx.models.SparXMamba;
+import dev.sparx.models.StateDictLoader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sparx predict-tensor}: runs a float32 NCHW batch from a {@code .npy} file through a network
+ * loaded from a checkpoint and writes the float32 logits (B, classes) as {@code .npy}.
+ */
+@Command(
+        name = "predict-tensor",
+        mixinStandardHelpOptions = true,
+        description = "Run an NCHW float32 batch (.npy) through SparX-Mamba and write the logits (.npy).")
+public final class PredictTensorCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private ModelChoice model;
+
+    @Option(names = "--checkpoint", paramLabel = "W.pth", required = true,
+            description = "The weights: .pth (any form torch.save writes) or .safetensors.")
+    private Path checkpoint;
+
+    @Option(names = "--input", paramLabel = "IN.npy", required = true,
+            description = "A float32 batch of shape (B, 3, H, W).")
+    private Path input;
+
+    @Option(names = "--output", paramLabel = "OUT.npy", required = true, description = "Where to write the logits.")
+    private Path output;
+
+    @Option(names = "--scan", paramLabel = "SCAN", defaultValue = SelectiveScans.AUTO,
+            description = "Selective-scan implementation: auto or one of ${COMPLETION-CANDIDATES}"
+                    + " (default ${DEFAULT-VALUE}).",
+            completionCandidates = ScanNames.class)
+    private String scan;
+
+    @Override
+    public Integer call() throws TranslateException {
+        HostTensor batch = Npy.read(input);
+        if (batch.rank() != 4) {
+            throw new SparxException(
+                    "--input " + input + " has shape " + java.util.Arrays.toString(batch.shape())
+                            + "; expected a batch (B, 3, H, W)");
+        }
+        SparXMamba net = SparXMamba.builder().setConfig(model.config()).optSelectiveScan(SelectiveScans.byName(scan))
+                .build();
+        try (Model m = Model.newInstance(model.label())) {
+            m.setBlock(net);
+            net.initialize(m.getNDManager(), DataType.FLOAT32, new Shape(batch.shape()));
+            StateDictLoader.load(net, Checkpoints.read(checkpoint));
+            try (Predictor<NDList, NDList> predictor = m.newPredictor(new NoopTranslator());
+                    NDManager manager = NDManager.newBaseManager()) {
+                long start = System.nanoTime();
+                NDArray logits = predictor.predict(new NDList(batch.toNDArray(manager))).singletonOrThrow();
+                double ms = (System.nanoTime() - start) / 1e6;
+                Npy.write(output, HostTensor.fromNDArray(logits));
+                spec.commandLine().getOut().printf(
+                        "%s: %s -> %s, logits %s, %.1f ms (scan %s)%n",
+                        model.label(), input, output, logits.getShape(), ms, net.getSelectiveScan().name());
+            }
+        }
+        return 0;
+    }
+
+    /** The scan names picocli lists in the help. */
+    static final class ScanNames extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        ScanNames() {
+            super(SelectiveScans.names());
+        }
+    }
+}
