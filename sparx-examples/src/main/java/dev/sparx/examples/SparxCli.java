@@ -2,6 +2,7 @@ package dev.sparx.examples;
 
 import dev.sparx.core.SparxException;
 import dev.sparx.examples.cli.CheckpointCommand;
+import dev.sparx.examples.cli.FinetuneCommand;
 import dev.sparx.examples.cli.PredictTensorCommand;
 import dev.sparx.examples.cli.PreprocessCommand;
 import dev.sparx.examples.cli.SummaryCommand;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             CheckpointCommand.class,
+            FinetuneCommand.class,
             PreprocessCommand.class,
             PredictTensorCommand.class,
             SummaryCommand.class

@@ -1,6 +1,7 @@
 package dev.sparx.examples.data;
 
 import dev.sparx.core.SparxException;
+import dev.sparx.core.image.Normalize;
 import java.util.SplittableRandom;
 
 /**
@@ -19,10 +20,8 @@ import java.util.SplittableRandom;
  */
 public final class FashionMnistTransform implements SampleTransform<GrayImage> {
 
-    /** ImageNet mean per RGB channel (timm's {@code IMAGENET_DEFAULT_MEAN}). */
-    static final float[] MEAN = {0.485f, 0.456f, 0.406f};
-    /** ImageNet standard deviation per RGB channel (timm's {@code IMAGENET_DEFAULT_STD}). */
-    static final float[] STD = {0.229f, 0.224f, 0.225f};
+    private static final float[] MEAN = Normalize.IMAGENET.mean();
+    private static final float[] STD = Normalize.IMAGENET.std();
 
     private final int size;
     private final int pad;

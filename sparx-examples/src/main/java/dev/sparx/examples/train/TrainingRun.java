@@ -14,7 +14,7 @@ import dev.sparx.core.SparxException;
 import dev.sparx.examples.data.BatchLoader;
 import dev.sparx.examples.data.Seeds;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ public final class TrainingRun {
     private final TrainingOptions options;
     private final String arch;
     private final Map<String, Object> args;
-    private final PrintStream log;
+    private final PrintWriter log;
 
     /**
      * Prepares a run.
@@ -80,7 +80,7 @@ public final class TrainingRun {
             TrainingOptions options,
             String arch,
             Map<String, Object> args,
-            PrintStream log) {
+            PrintWriter log) {
         this.model = model;
         this.train = train;
         this.val = val;
@@ -170,6 +170,7 @@ public final class TrainingRun {
                 }
                 writeMetrics(output, state.metrics());
                 log.println(summary(row, options.epochs()));
+                log.flush();
             }
             return state.metrics();
         }

@@ -7,36 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sparx.core.SparxException;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FashionMnistTest {
 
     @TempDir Path dir;
-
-    /** Writes an IDX file of unsigned bytes; gzip-compressed when the name ends in .gz. */
-    static void writeIdx(Path file, int[] dims, byte[] data) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeShort(0);
-        out.writeByte(0x08);
-        out.writeByte(dims.length);
-        for (int d : dims) {
-            out.writeInt(d);
-        }
-        out.write(data);
-        try (OutputStream f = Files.newOutputStream(file);
-                OutputStream z = file.toString().endsWith(".gz") ? new GZIPOutputStream(f) : f) {
-            z.write(bytes.toByteArray());
-        }
-    }
 
     /** Three 2x3 images with pixel value 10*image + position, labels 7, 0, 9. */
     private void writeTinySplit(String prefix, boolean gzip) throws IOException {
@@ -45,8 +24,8 @@ class FashionMnistTest {
             pixels[i] = (byte) (10 * (i / 6) + i % 6);
         }
         String ext = gzip ? ".gz" : "";
-        writeIdx(dir.resolve(prefix + "-images-idx3-ubyte" + ext), new int[] {3, 2, 3}, pixels);
-        writeIdx(dir.resolve(prefix + "-labels-idx1-ubyte" + ext), new int[] {3}, new byte[] {7, 0, 9});
+        IdxTestFiles.write(dir.resolve(prefix + "-images-idx3-ubyte" + ext), new int[] {3, 2, 3}, pixels);
+        IdxTestFiles.write(dir.resolve(prefix + "-labels-idx1-ubyte" + ext), new int[] {3}, new byte[] {7, 0, 9});
     }
 
     @Test
@@ -72,12 +51,12 @@ class FashionMnistTest {
     @Test
     void refusesMismatchedCountsAndBadLabels() throws IOException {
         writeTinySplit("train", true);
-        writeIdx(dir.resolve("train-labels-idx1-ubyte.gz"), new int[] {2}, new byte[] {1, 2});
+        IdxTestFiles.write(dir.resolve("train-labels-idx1-ubyte.gz"), new int[] {2}, new byte[] {1, 2});
         SparxException e =
                 assertThrows(SparxException.class, () -> FashionMnist.open(dir, FashionMnist.Split.TRAIN));
         assertTrue(e.getMessage().contains("3 images") && e.getMessage().contains("2 labels"), e.getMessage());
 
-        writeIdx(dir.resolve("train-labels-idx1-ubyte.gz"), new int[] {3}, new byte[] {1, 10, 2});
+        IdxTestFiles.write(dir.resolve("train-labels-idx1-ubyte.gz"), new int[] {3}, new byte[] {1, 10, 2});
         e = assertThrows(SparxException.class, () -> FashionMnist.open(dir, FashionMnist.Split.TRAIN));
         assertTrue(e.getMessage().contains("label 10 of sample 1"), e.getMessage());
     }
@@ -106,17 +85,17 @@ class FashionMnistTest {
                 .getMessage().contains("element type 0x0d"));
 
         Path shortFile = dir.resolve("short.gz");
-        writeIdx(shortFile, new int[] {5}, new byte[] {1, 2, 3});
+        IdxTestFiles.write(shortFile, new int[] {5}, new byte[] {1, 2, 3});
         assertTrue(assertThrows(SparxException.class, () -> IdxFile.read(shortFile))
                 .getMessage().contains("truncated"));
 
         Path longFile = dir.resolve("long");
-        writeIdx(longFile, new int[] {2}, new byte[] {1, 2, 3});
+        IdxTestFiles.write(longFile, new int[] {2}, new byte[] {1, 2, 3});
         assertTrue(assertThrows(SparxException.class, () -> IdxFile.read(longFile))
                 .getMessage().contains("bytes after"));
 
         Path matrix = dir.resolve("matrix");
-        writeIdx(matrix, new int[] {2, 2}, new byte[] {1, 2, 3, 4});
+        IdxTestFiles.write(matrix, new int[] {2, 2}, new byte[] {1, 2, 3, 4});
         assertEquals(4, IdxFile.read(matrix).data().length);
         assertTrue(assertThrows(SparxException.class, () -> IdxFile.read(matrix).requireRank(3))
                 .getMessage().contains("expected 3 dimensions"));

@@ -17,7 +17,10 @@ class FashionMnistTransformTest {
     private static final GrayImage DOT = new GrayImage(3, 3, new byte[] {0, 0, 0, (byte) 255, 0, 0, 0, 0, 0});
 
     private static float norm(float v, int c) {
-        return (v - FashionMnistTransform.MEAN[c]) / FashionMnistTransform.STD[c];
+        // ImageNet statistics, as timm's IMAGENET_DEFAULT_MEAN and _STD
+        float[] mean = {0.485f, 0.456f, 0.406f};
+        float[] std = {0.229f, 0.224f, 0.225f};
+        return (v - mean[c]) / std[c];
     }
 
     @Test

@@ -15,9 +15,8 @@ import dev.sparx.examples.data.BatchLoader;
 import dev.sparx.examples.data.FashionMnistTransform;
 import dev.sparx.examples.data.GrayImage;
 import dev.sparx.examples.data.SampleTransform;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +42,7 @@ class TrainingRunTest {
         try (BatchLoader<GrayImage> tl = new BatchLoader<>(data, trainTf, opts.batchSize(), opts.workers());
                 BatchLoader<GrayImage> vl = new BatchLoader<>(val, FashionMnistTransform.eval(ToyImages.SIDE), 16, 1)) {
             TrainingRun run = new TrainingRun(model, tl, vl, opts, "tiny_conv", Map.of("lr", opts.lr()),
-                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                    new PrintWriter(new StringWriter()));
             return run.run(resume);
         }
     }
