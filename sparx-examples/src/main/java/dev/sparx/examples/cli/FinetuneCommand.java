@@ -233,8 +233,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             out.flush();
             double warmup = warmupEpochs != null ? warmupEpochs : Math.min(5, epochs - 1);
             TrainingOptions options = new TrainingOptions(epochs, batchSize, lr, weightDecay, warmup, warmupLr, minLr,
-                    labelSmoothing, clipGrad, modelEma ? modelEmaDecay : 0, seed,
-                    workers != null ? workers : Runtime.getRuntime().availableProcessors(), output, !noProgress);
+                    labelSmoothing, clipGrad, modelEma ? modelEmaDecay : 0, seed, output, !noProgress);
             TrainingRun run = new TrainingRun(trainable, trainBatches, valBatches, options, model.label(),
                     recordedArgs(config, side), out);
             List<EpochMetrics> rows = run.run(resume);

@@ -19,7 +19,6 @@ import java.nio.file.Path;
  * @param clipGrad largest global gradient norm; 0 for no clipping
  * @param emaDecay model EMA decay; 0 for no EMA
  * @param seed the run's seed: shuffling, augmentation and drop path derive from it
- * @param workers data loading threads
  * @param output folder for checkpoints, metrics and the plot
  * @param progress whether to draw progress bars on stderr
  */
@@ -35,7 +34,6 @@ public record TrainingOptions(
         double clipGrad,
         double emaDecay,
         long seed,
-        int workers,
         Path output,
         boolean progress) {
 
@@ -60,7 +58,6 @@ public record TrainingOptions(
                 "--warmup-epochs must be in [0, epochs), got " + warmupEpochs);
         require(clipGrad >= 0, "--clip-grad must not be negative, got " + clipGrad);
         require(emaDecay == 0 || (emaDecay > 0 && emaDecay < 1), "--model-ema-decay must be in (0, 1), got " + emaDecay);
-        require(workers >= 1, "--workers must be at least 1, got " + workers);
     }
 
     private static void require(boolean ok, String message) {

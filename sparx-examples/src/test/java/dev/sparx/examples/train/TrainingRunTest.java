@@ -30,7 +30,7 @@ class TrainingRunTest {
     @TempDir Path dir;
 
     private static TrainingOptions options(Path out, int epochs, double ema) {
-        return new TrainingOptions(epochs, 8, 0.02, 0.05, 1, 1e-4, 1e-5, 0.1, 1.0, ema, 11, 2, out, false);
+        return new TrainingOptions(epochs, 8, 0.02, 0.05, 1, 1e-4, 1e-5, 0.1, 1.0, ema, 11, out, false);
     }
 
     /** Runs a fresh model (same initial weights every time) through the given options. */
@@ -39,7 +39,7 @@ class TrainingRunTest {
         Engine.getInstance().setRandomSeed(5);
         TrainableModel model = TinyNets.convNet(m, 3, ToyImages.SIDE);
         ToyImages val = new ToyImages(24, 99);
-        try (BatchLoader<GrayImage> tl = new BatchLoader<>(data, trainTf, opts.batchSize(), opts.workers());
+        try (BatchLoader<GrayImage> tl = new BatchLoader<>(data, trainTf, opts.batchSize(), 2);
                 BatchLoader<GrayImage> vl = new BatchLoader<>(val, FashionMnistTransform.eval(ToyImages.SIDE), 16, 1)) {
             TrainingRun run = new TrainingRun(model, tl, vl, opts, "tiny_conv", Map.of("lr", opts.lr()),
                     new PrintWriter(new StringWriter()));
