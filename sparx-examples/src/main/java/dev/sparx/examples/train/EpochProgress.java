@@ -20,8 +20,13 @@ final class EpochProgress implements AutoCloseable {
     EpochProgress(String title, long images, boolean enabled) {
         this.bar = enabled
                 ? new ProgressBarBuilder().setTaskName(title).setInitialMax(images).setUnit(" img", 1).showSpeed()
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build()
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(updateMillis()).build()
                 : null;
+    }
+
+    /** Redraws twice a second on a terminal; every 30 s into a file, which keeps every redraw. */
+    private static int updateMillis() {
+        return System.console() != null ? 500 : 30_000;
     }
 
     /**
