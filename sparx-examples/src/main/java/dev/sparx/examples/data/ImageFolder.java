@@ -36,10 +36,10 @@ public final class ImageFolder<T> implements LabelledImages<T> {
     private final List<String> classes;
     private final List<Path> files;
     private final int[] labels;
-    private final ImageDecoder<T> decoder;
+    private final FileDecoder<T> decoder;
 
     private ImageFolder(
-            Path root, List<String> classes, List<Path> files, int[] labels, ImageDecoder<T> decoder) {
+            Path root, List<String> classes, List<Path> files, int[] labels, FileDecoder<T> decoder) {
         this.root = root;
         this.classes = List.copyOf(classes);
         this.files = List.copyOf(files);
@@ -57,7 +57,7 @@ public final class ImageFolder<T> implements LabelledImages<T> {
      * @throws SparxException if the folder is missing, has no class sub-folders, or a class folder
      *     has no images
      */
-    public static <T> ImageFolder<T> open(Path root, ImageDecoder<T> decoder) {
+    public static <T> ImageFolder<T> open(Path root, FileDecoder<T> decoder) {
         if (!Files.isDirectory(root)) {
             throw new SparxException("image folder " + root + " does not exist or is not a folder");
         }

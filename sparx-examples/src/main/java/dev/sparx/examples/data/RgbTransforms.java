@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 
 /**
  * The preprocessing of {@code dev.sparx.core.image} as {@link SampleTransform}s of decoded images
- * (what {@code ImageFolder.open(root, ImageDecoder::decode)} loads), so that the batch loader can
+ * (what {@code ImageFolder.open(root, dev.sparx.core.image.ImageDecoder::decode)} loads), so that the batch loader can
  * run them on its worker threads.
  */
 public final class RgbTransforms {

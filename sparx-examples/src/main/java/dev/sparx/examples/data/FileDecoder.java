@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * @param <T> the decoded form
  */
 @FunctionalInterface
-public interface ImageDecoder<T> {
+public interface FileDecoder<T> {
 
     /**
      * Decodes one file.
