@@ -1,0 +1,172 @@
+package dev.sparx.models.zoo;
+
+import ai.djl.Application;
+import ai.djl.Model;
+import ai.djl.modality.Classifications;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.MRL;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelLoader;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorFactory;
+import ai.djl.util.Progress;
+import dev.sparx.core.SparxException;
+import dev.sparx.core.checkpoint.CheckpointOptions;
+import dev.sparx.core.checkpoint.Checkpoints;
+import dev.sparx.core.checkpoint.StateDict;
+import dev.sparx.kernels.SelectiveScans;
+import dev.sparx.models.SparXConfig;
+import dev.sparx.models.SparXMamba;
+import dev.sparx.models.StateDictLoader;
+import java.nio.file.Path;
+
+/**
+ * Loads one artifact of the {@link SparXModelZoo}: builds the network of the artifact's
+ * configuration, loads a checkpoint into it strictly (every key, shape and dtype must fit), freezes
+ * it for inference and wraps it with the SparX translator in a {@link ZooModel}.
+ */
+final class SparXModelLoader implements ModelLoader {
+
+    private final String artifactId;
+    private final MRL mrl;
+
+    /** @param artifactId a released variant's name or {@link SparXModelZoo#CUSTOM} */
+    SparXModelLoader(String artifactId) {
+        this.artifactId = artifactId;
+        // the loader reads checkpoints itself, so the MRL only names the model: no DJL repository
+        mrl = MRL.model(null, Application.CV.IMAGE_CLASSIFICATION, SparXModelZoo.GROUP_ID, artifactId, "1", artifactId);
+    }
+
+    @Override
+    public String getGroupId() {
+        return SparXModelZoo.GROUP_ID;
+    }
+
+    @Override
+    public String getArtifactId() {
+        return artifactId;
+    }
+
+    @Override
+    public Application getApplication() {
+        return Application.CV.IMAGE_CLASSIFICATION;
+    }
+
+    @Override
+    public MRL getMrl() {
+        return mrl;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws ModelNotFoundException if the criteria ask for another engine or for input and output
+     *     types no translator supports (DJL then tries other zoos)
+     * @throws SparxException if an argument is wrong, the checkpoint cannot be read or does not fit
+     *     the configuration
+     */
+    @Override
+    public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria) throws ModelNotFoundException {
+        String engine = criteria.getEngine();
+        if (engine != null && !SparXModelZoo.ENGINE.equals(engine)) {
+            throw new ModelNotFoundException(
+                    "the SparX zoo runs on the " + SparXModelZoo.ENGINE + " engine, not " + engine);
+        }
+        Class<I> input = criteria.getInputClass();
+        Class<O> output = criteria.getOutputClass();
+        TranslatorFactory factory = criteria.getTranslatorFactory();
+        if (factory == null) {
+            factory = new SparXTranslatorFactory();
+        }
+        if (!factory.isSupported(input, output)) {
+            throw new ModelNotFoundException(
+                    "no translator for (" + input.getName() + ", " + output.getName() + "); the SparX translators"
+                            + " take an Image, Path or RgbImage to Classifications or NDList (features)");
+        }
+        ZooArguments args = new ZooArguments(criteria.getArguments());
+        SparXConfig config = config(args);
+        StateDict weights = Checkpoints.read(checkpoint(args, criteria.getProgress()),
+                CheckpointOptions.DEFAULT.withEma(args.bool(SparXModelZoo.EMA, false)));
+
+        String name = criteria.getModelName() == null ? artifactId : criteria.getModelName();
+        Model model = Model.newInstance(name, criteria.getDevice(), SparXModelZoo.ENGINE);
+        try {
+            SparXMamba network = SparXMamba.builder()
+                    .setConfig(config)
+                    .optSelectiveScan(SelectiveScans.byName(args.string(SparXModelZoo.SCAN, SelectiveScans.AUTO)))
+                    .build();
+            network.initialize(model.getNDManager(), DataType.FLOAT32,
+                    new Shape(1, SparXConfig.IN_CHANNELS, SparXTranslatorFactory.IMAGE_SIZE,
+                            SparXTranslatorFactory.IMAGE_SIZE));
+            StateDictLoader.load(network, weights);
+            // inference only: no autograd graph per prediction (unfreeze to fine-tune)
+            network.freezeParameters(true);
+            model.setBlock(output == NDList.class ? new BackboneFeatures(network) : network);
+            model.setProperty("config", config.toString());
+            Translator<I, O> translator = factory.newInstance(input, output, model, criteria.getArguments());
+            return new ZooModel<>(model, translator);
+        } catch (TranslateException | RuntimeException e) {
+            model.close();
+            if (e instanceof TranslateException) {
+                throw new ModelNotFoundException("the translator factory failed for " + artifactId, e);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    private SparXConfig config(ZooArguments args) {
+        SparXConfig config;
+        if (SparXModelZoo.CUSTOM.equals(artifactId)) {
+            Object c = args.get(SparXModelZoo.CONFIG);
+            if (c == null) {
+                throw new SparxException(
+                        "artifact " + SparXModelZoo.CUSTOM + " needs the Criteria argument '" + SparXModelZoo.CONFIG
+                                + "': a config JSON file or a SparXConfig");
+            }
+            config = c instanceof SparXConfig sc ? sc : SparXConfig.fromJson(args.path(SparXModelZoo.CONFIG));
+        } else {
+            if (args.has(SparXModelZoo.CONFIG)) {
+                throw new SparxException(
+                        "artifact " + artifactId + " has a fixed configuration; to load a custom one use artifact "
+                                + SparXModelZoo.CUSTOM + " with the argument '" + SparXModelZoo.CONFIG + "'");
+            }
+            config = SparXConfig.variant(artifactId);
+        }
+        if (args.has(SparXModelZoo.NUM_CLASSES)) {
+            config = config.toBuilder().setNumClasses(args.integer(SparXModelZoo.NUM_CLASSES, 0, 1)).build();
+        }
+        return config;
+    }
+
+    private Path checkpoint(ZooArguments args, Progress progress) {
+        Path file = args.path(SparXModelZoo.CHECKPOINT);
+        if (file == null) {
+            throw new SparxException(
+                    "artifact " + artifactId + " needs the Criteria argument '" + SparXModelZoo.CHECKPOINT
+                            + "': a .pth, .pth.tar or .safetensors file");
+        }
+        return file;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <I, O> boolean isDownloaded(Criteria<I, O> criteria) {
+        return new ZooArguments(criteria.getArguments()).has(SparXModelZoo.CHECKPOINT);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public <I, O> void downloadModel(Criteria<I, O> criteria, Progress progress) {
+        checkpoint(new ZooArguments(criteria.getArguments()), progress);
+    }
+
+    @Override
+    public String toString() {
+        return mrl.toString();
+    }
+}
