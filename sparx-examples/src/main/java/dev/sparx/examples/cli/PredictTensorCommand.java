@@ -57,8 +57,16 @@ public final class PredictTensorCommand implements Callable<Integer> {
             completionCandidates = ScanNames.class)
     private String scan;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run the batch N times and report the fastest and the median time; the first run"
+                    + " of a process includes libtorch's warm-up (default ${DEFAULT-VALUE}).")
+    private int repeat;
+
     @Override
     public Integer call() throws TranslateException {
+        if (repeat < 1) {
+            throw new SparxException("--repeat " + repeat + ": expected at least 1");
+        }
         HostTensor batch = Npy.read(input);
         if (batch.rank() != 4) {
             throw new SparxException(
@@ -73,13 +81,23 @@ public final class PredictTensorCommand implements Callable<Integer> {
             StateDictLoader.load(net, Checkpoints.read(checkpoint));
             try (Predictor<NDList, NDList> predictor = m.newPredictor(new NoopTranslator());
                     NDManager manager = NDManager.newBaseManager()) {
-                long start = System.nanoTime();
-                NDArray logits = predictor.predict(new NDList(batch.toNDArray(manager))).singletonOrThrow();
-                double ms = (System.nanoTime() - start) / 1e6;
+                NDArray x = batch.toNDArray(manager);
+                double[] ms = new double[repeat];
+                NDArray logits = null;
+                for (int i = 0; i < repeat; i++) {
+                    long start = System.nanoTime();
+                    logits = predictor.predict(new NDList(x)).singletonOrThrow();
+                    ms[i] = (System.nanoTime() - start) / 1e6;
+                }
                 Npy.write(output, HostTensor.fromNDArray(logits));
-                spec.commandLine().getOut().printf(
-                        "%s: %s -> %s, logits %s, %.1f ms (scan %s)%n",
-                        model.label(), input, output, logits.getShape(), ms, net.getSelectiveScan().name());
+                double first = ms[0];
+                java.util.Arrays.sort(ms);
+                spec.commandLine().getOut().printf(java.util.Locale.ROOT,
+                        "%s: %s -> %s, logits %s, scan %s; forward %s%n", model.label(), input, output,
+                        logits.getShape(), net.getSelectiveScan().name(),
+                        repeat == 1 ? String.format(java.util.Locale.ROOT, "%.1f ms", first)
+                                : String.format(java.util.Locale.ROOT, "first %.1f ms, fastest %.1f ms, median %.1f ms"
+                                        + " over %d runs", first, ms[0], ms[repeat / 2], repeat));
             }
         }
         return 0;
