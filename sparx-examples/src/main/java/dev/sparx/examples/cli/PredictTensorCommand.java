@@ -16,13 +16,16 @@ import dev.sparx.core.tensor.Npy;
 import dev.sparx.kernels.SelectiveScans;
 import dev.sparx.models.SparXMamba;
 import dev.sparx.models.StateDictLoader;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * {@code sparx predict-tensor}: runs a float32 NCHW batch from a {@code .npy} file through a network
@@ -70,7 +73,7 @@ public final class PredictTensorCommand implements Callable<Integer> {
         HostTensor batch = Npy.read(input);
         if (batch.rank() != 4) {
             throw new SparxException(
-                    "--input " + input + " has shape " + java.util.Arrays.toString(batch.shape())
+                    "--input " + input + " has shape " + Arrays.toString(batch.shape())
                             + "; expected a batch (B, 3, H, W)");
         }
         SparXMamba net = SparXMamba.builder().setConfig(model.config()).optSelectiveScan(SelectiveScans.byName(scan))
@@ -91,12 +94,12 @@ public final class PredictTensorCommand implements Callable<Integer> {
                 }
                 Npy.write(output, HostTensor.fromNDArray(logits));
                 double first = ms[0];
-                java.util.Arrays.sort(ms);
-                spec.commandLine().getOut().printf(java.util.Locale.ROOT,
+                Arrays.sort(ms);
+                spec.commandLine().getOut().printf(Locale.ROOT,
                         "%s: %s -> %s, logits %s, scan %s; forward %s%n", model.label(), input, output,
                         logits.getShape(), net.getSelectiveScan().name(),
-                        repeat == 1 ? String.format(java.util.Locale.ROOT, "%.1f ms", first)
-                                : String.format(java.util.Locale.ROOT, "first %.1f ms, fastest %.1f ms, median %.1f ms"
+                        repeat == 1 ? String.format(Locale.ROOT, "%.1f ms", first)
+                                : String.format(Locale.ROOT, "first %.1f ms, fastest %.1f ms, median %.1f ms"
                                         + " over %d runs", first, ms[0], ms[repeat / 2], repeat));
             }
         }
@@ -104,7 +107,7 @@ public final class PredictTensorCommand implements Callable<Integer> {
     }
 
     /** The scan names picocli lists in the help. */
-    static final class ScanNames extends java.util.ArrayList<String> {
+    static final class ScanNames extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
 
         ScanNames() {
