@@ -2,7 +2,9 @@ package dev.sparx.examples;
 
 import dev.sparx.core.SparxException;
 import dev.sparx.examples.cli.CheckpointCommand;
+import dev.sparx.examples.cli.PredictTensorCommand;
 import dev.sparx.examples.cli.PreprocessCommand;
+import dev.sparx.examples.cli.SummaryCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +19,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sparx 0.1.0",
         description = "SparX-Mamba image classifiers on DJL.",
-        subcommands = {CommandLine.HelpCommand.class, CheckpointCommand.class, PreprocessCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            CheckpointCommand.class,
+            PreprocessCommand.class,
+            PredictTensorCommand.class,
+            SummaryCommand.class
+        })
 public final class SparxCli {
 
     private SparxCli() {}

@@ -30,8 +30,8 @@ public final class StateDictLoader {
      * @param network an initialised network
      * @param stateDict the weights
      * @return the report (always exact)
-     * @throws SparxException listing together every missing key, unexpected key and shape or dtype
-     *     mismatch
+     * @throws StateDictMismatchException listing together every missing key, unexpected key and shape
+     *     or dtype mismatch
      */
     public static LoadReport load(Block network, StateDict stateDict) {
         return load(network, stateDict, true);
@@ -45,7 +45,7 @@ public final class StateDictLoader {
      * @param strict whether anything but an exact fit is an error; when false, the entries that fit
      *     are loaded and the report says what was skipped (a new classifier head, say)
      * @return what was loaded and skipped
-     * @throws SparxException in strict mode, listing every problem together
+     * @throws StateDictMismatchException in strict mode, listing every problem together
      */
     public static LoadReport load(Block network, StateDict stateDict, boolean strict) {
         Map<String, Parameter> params = StateDictKeys.of(network);
@@ -69,7 +69,7 @@ public final class StateDictLoader {
             boolean targetFloat = target.getDataType().isFloating();
             boolean kindFits = targetFloat ? t.dtype().isFloating() : !t.dtype().isFloating();
             if (!Arrays.equals(t.shape(), target.getShape().getShape()) || !kindFits) {
-                mismatched.add(key + ": checkpoint " + t + ", model " + target.getDataType().asNumpy().replace("<", "")
+                mismatched.add(key + ": checkpoint " + t + ", model " + HostTensor.fromDjl(target.getDataType()).displayName()
                         + Arrays.toString(target.getShape().getShape()));
             } else {
                 fitting.add(Map.entry(p, t));
@@ -83,8 +83,7 @@ public final class StateDictLoader {
         }
         LoadReport report = new LoadReport(fitting.size(), missing, unexpected, mismatched);
         if (strict && !report.isExact()) {
-            throw new SparxException("state dict does not fit the model: " + report.describe().replaceFirst(
-                    "^\\d+ entries loaded; ", ""));
+            throw new StateDictMismatchException(report);
         }
         for (Map.Entry<Parameter, HostTensor> e : fitting) {
             copy(e.getValue(), e.getKey().getArray());
@@ -112,7 +111,8 @@ public final class StateDictLoader {
         int n = Math.toIntExact(source.numel());
         ByteBuffer buffer = ByteBuffer.allocateDirect(n * type.getNumOfBytes()).order(ByteOrder.nativeOrder());
         if (HostTensor.toDjl(source.dtype()) == type) {
-            buffer.put(source.data().order(ByteOrder.LITTLE_ENDIAN));
+            // checkpoints are little-endian, as is every platform libtorch runs on
+            buffer.put(source.data());
         } else if (type == DataType.FLOAT32) {
             buffer.asFloatBuffer().put(source.toFloatArray());
         } else if (type == DataType.INT64) {
