@@ -2,7 +2,6 @@ package dev.sparx.models.zoo;
 
 import ai.djl.Application;
 import ai.djl.Model;
-import ai.djl.modality.Classifications;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -23,6 +22,7 @@ import dev.sparx.kernels.SelectiveScans;
 import dev.sparx.models.SparXConfig;
 import dev.sparx.models.SparXMamba;
 import dev.sparx.models.StateDictLoader;
+import dev.sparx.models.StateDictMismatchException;
 import java.nio.file.Path;
 
 /**
@@ -90,8 +90,10 @@ final class SparXModelLoader implements ModelLoader {
         }
         ZooArguments args = new ZooArguments(criteria.getArguments());
         SparXConfig config = config(args);
-        StateDict weights = Checkpoints.read(checkpoint(args, criteria.getProgress()),
-                CheckpointOptions.DEFAULT.withEma(args.bool(SparXModelZoo.EMA, false)));
+        Path checkpoint = checkpoint(args, criteria.getProgress());
+        // as the command line reads checkpoints: DistributedDataParallel's prefix is dropped
+        StateDict weights = Checkpoints.read(checkpoint,
+                CheckpointOptions.DEFAULT.withEma(args.bool(SparXModelZoo.EMA, false)).withStripPrefix("module."));
 
         String name = criteria.getModelName() == null ? artifactId : criteria.getModelName();
         Model model = Model.newInstance(name, criteria.getDevice(), SparXModelZoo.ENGINE);
@@ -103,7 +105,12 @@ final class SparXModelLoader implements ModelLoader {
             network.initialize(model.getNDManager(), DataType.FLOAT32,
                     new Shape(1, SparXConfig.IN_CHANNELS, SparXTranslatorFactory.IMAGE_SIZE,
                             SparXTranslatorFactory.IMAGE_SIZE));
-            StateDictLoader.load(network, weights);
+            try {
+                StateDictLoader.load(network, weights);
+            } catch (StateDictMismatchException e) {
+                throw new SparxException("checkpoint " + checkpoint + " does not fit " + artifactId + ": "
+                        + e.getMessage(), e);
+            }
             // inference only: no autograd graph per prediction (unfreeze to fine-tune)
             network.freezeParameters(true);
             model.setBlock(output == NDList.class ? new BackboneFeatures(network) : network);
