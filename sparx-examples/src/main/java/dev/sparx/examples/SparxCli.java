@@ -1,7 +1,9 @@
 package dev.sparx.examples;
 
 import dev.sparx.core.SparxException;
+import dev.sparx.examples.cli.PredictCommand;
 import dev.sparx.examples.cli.PreprocessCommand;
+import dev.sparx.examples.cli.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +18,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sparx 0.1.0",
         description = "SparX-Mamba image classifiers on DJL.",
-        subcommands = {CommandLine.HelpCommand.class, PreprocessCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class, PreprocessCommand.class, ValidateCommand.class, PredictCommand.class
+        })
 public final class SparxCli {
 
     private SparxCli() {}
