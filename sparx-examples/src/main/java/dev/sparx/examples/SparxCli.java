@@ -1,6 +1,7 @@
 package dev.sparx.examples;
 
 import dev.sparx.core.SparxException;
+import dev.sparx.examples.cli.CheckpointCommand;
 import dev.sparx.examples.cli.PredictCommand;
 import dev.sparx.examples.cli.PreprocessCommand;
 import dev.sparx.examples.cli.ValidateCommand;
@@ -19,7 +20,11 @@ import picocli.CommandLine.Command;
         version = "sparx 0.1.0",
         description = "SparX-Mamba image classifiers on DJL.",
         subcommands = {
-            CommandLine.HelpCommand.class, PreprocessCommand.class, ValidateCommand.class, PredictCommand.class
+            CommandLine.HelpCommand.class,
+            CheckpointCommand.class,
+            PreprocessCommand.class,
+            ValidateCommand.class,
+            PredictCommand.class
         })
 public final class SparxCli {
 

@@ -137,7 +137,8 @@ public final class Checkpoints {
     /**
      * Writes a checkpoint that is a dict of Python values, such as timm's training checkpoint
      * ({@code epoch}, {@code state_dict}, {@code optimizer}, ...), atomically in torch's zip format,
-     * which {@code torch.load(path, weights_only=True)} reads.
+     * which {@code torch.load(path, weights_only=True)} reads (torch 1.13 only with {@code
+     * weights_only=False} if the dict holds floats: its restricted unpickler lacks {@code BINFLOAT}).
      *
      * @param path the destination ({@code .pth}, {@code .pt} or {@code .bin})
      * @param checkpoint str keys to values: nested {@link Map} (keys str or int), {@link

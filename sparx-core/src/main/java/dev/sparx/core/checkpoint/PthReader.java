@@ -45,24 +45,18 @@ final class PthReader {
         }
         String pklName = prefix + "data.pkl";
         Map<String, StorageRecord> storages = new HashMap<>();
-        Unpickler.PersistentLoader loader = (pid, u) -> {
-            PyTuple t = storageId(pid, 5, u);
-            DType dtype = u.storageDType(t.get(1));
-            String key = string(t.get(2), "storage key", u);
-            long numel = count(t.get(4), u);
-            StorageRecord rec = storages.get(key);
-            if (rec == null) {
-                String name = prefix + "data/" + key;
-                ZipArchive.Entry entry = zip.entries().get(name);
-                if (entry == null) {
-                    throw u.error("the pickle refers to storage record '" + name + "', which the archive lacks");
-                }
-                rec = new StorageRecord(name, dtype, numel, u::error);
-                rec.bind(file, entry.size(), dest -> zip.readInto(entry, dest));
-                storages.put(key, rec);
-            }
-            return sameDeclaration(rec, dtype, numel, u).whole();
-        };
+        Unpickler.PersistentLoader loader = (pid, u) -> declared(storageId(pid, 5, u), u, storages,
+                (key, dtype, numel) -> {
+                    String name = prefix + "data/" + key;
+                    ZipArchive.Entry entry = zip.entries().get(name);
+                    if (entry == null) {
+                        throw u.error("the pickle refers to storage record '" + name + "', which the archive lacks");
+                    }
+                    StorageRecord rec = new StorageRecord(name, dtype, numel, u::error);
+                    zip.checkedDataOffset(entry);
+                    rec.bind(file, entry.size(), dest -> zip.readInto(entry, dest));
+                    return rec;
+                }).whole();
         Object root = new Unpickler(zip.read(zip.entries().get(pklName)), file, pklName, loader).load();
         return new Checkpoint(file, CheckpointFormat.PTH_ZIP, root);
     }
@@ -75,17 +69,18 @@ final class PthReader {
                 found.add(name.substring(0, slash + 1));
             }
         }
+        CheckpointFile file = zip.file();
         if (found.size() == 1) {
+            if (zip.entries().containsKey(found.get(0) + "constants.pkl")) {
+                throw file.error("this is a TorchScript archive (torch.jit.save), not a torch.save checkpoint;"
+                        + " save its state_dict() with torch.save instead");
+            }
             return found.get(0);
         }
-        CheckpointFile file = zip.file();
         if (found.size() > 1) {
             throw file.error("the zip archive holds several torch.save archives: " + found);
         }
-        boolean script = zip.entries().keySet().stream().anyMatch(n -> n.endsWith("/constants.pkl"));
-        throw file.error(script
-                ? "this is a TorchScript archive (torch.jit.save), not a torch.save checkpoint"
-                : "this zip archive has no <dir>/data.pkl record, so torch.save did not write it");
+        throw file.error("this zip archive has no <dir>/data.pkl record, so torch.save did not write it");
     }
 
     /**
@@ -115,15 +110,9 @@ final class PthReader {
         Map<String, StorageRecord> storages = new HashMap<>();
         Unpickler.PersistentLoader loader = (pid, u) -> {
             PyTuple t = storageId(pid, 6, u);
-            DType dtype = u.storageDType(t.get(1));
-            String key = string(t.get(2), "storage key", u);
-            long numel = count(t.get(4), u);
-            StorageRecord rec = storages.get(key);
-            if (rec == null) {
-                rec = new StorageRecord("legacy storage " + key, dtype, numel, u::error);
-                storages.put(key, rec);
-            }
-            StorageRecord.Slice whole = sameDeclaration(rec, dtype, numel, u).whole();
+            StorageRecord.Slice whole = declared(t, u, storages,
+                    (key, dtype, numel) -> new StorageRecord("legacy storage " + key, dtype, numel, u::error))
+                    .whole();
             return t.get(5) == null ? whole : legacyView(whole, t.get(5), u);
         };
         Object root = new Unpickler(buf, file, "main pickle", loader).load();
@@ -177,8 +166,26 @@ final class PthReader {
                 + SafeGlobals.typeName(pid));
     }
 
-    private static StorageRecord sameDeclaration(StorageRecord rec, DType dtype, long numel, Unpickler u) {
-        if (rec.dtype() != dtype || rec.numel() != numel) {
+    /** Creates the record of a storage the first time a persistent id names its key. */
+    @FunctionalInterface
+    private interface StorageFactory {
+        StorageRecord create(String key, DType dtype, long numel);
+    }
+
+    /**
+     * The storage a persistent id ({@code 'storage', type, key, location, numel, ...}) declares:
+     * the same record each time its key appears, which must be declared the same way each time.
+     */
+    private static StorageRecord declared(
+            PyTuple pid, Unpickler u, Map<String, StorageRecord> storages, StorageFactory factory) {
+        DType dtype = u.storageDType(pid.get(1));
+        String key = string(pid.get(2), "storage key", u);
+        long numel = count(pid.get(4), u);
+        StorageRecord rec = storages.get(key);
+        if (rec == null) {
+            rec = factory.create(key, dtype, numel);
+            storages.put(key, rec);
+        } else if (rec.dtype() != dtype || rec.numel() != numel) {
             throw u.error("storage '" + rec.name() + "' is declared as " + rec.numel() + " "
                     + rec.dtype().displayName() + " and again as " + numel + " " + dtype.displayName());
         }

@@ -2,7 +2,6 @@ package dev.sparx.core.checkpoint;
 
 import dev.sparx.core.tensor.DType;
 import dev.sparx.core.tensor.HostTensor;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;

@@ -29,37 +29,25 @@ final class StateDictSelector {
             throw file.error("the checkpoint holds a " + SafeGlobals.typeName(root)
                     + ", not a state dict or a dict containing one");
         }
-        Map<?, ?> chosen = null;
-        String where = "the top level";
+        Map.Entry<String, Map<?, ?>> chosen;
         if (options.ema()) {
-            for (String k : EMA_KEYS) {
-                if (top.get(k) instanceof Map<?, ?> m) {
-                    chosen = m;
-                    where = "'" + k + "'";
-                    break;
-                }
-            }
+            chosen = firstDict(top, EMA_KEYS);
             if (chosen == null) {
                 throw file.error("EMA weights were asked for, but the checkpoint has none of " + EMA_KEYS
                         + "; its top-level keys are " + keyList(top));
             }
         } else if (allTensors(top)) {
-            chosen = top;
+            chosen = Map.entry("the top level", top);
         } else {
-            for (String k : PLAIN_KEYS) {
-                if (top.get(k) instanceof Map<?, ?> m) {
-                    chosen = m;
-                    where = "'" + k + "'";
-                    break;
-                }
-            }
+            chosen = firstDict(top, PLAIN_KEYS);
             if (chosen == null) {
                 throw file.error("no state dict found: the top-level keys are " + keyList(top)
                         + "; expected tensors, or a dict under one of " + PLAIN_KEYS);
             }
         }
+        String where = chosen.getKey();
         Map<String, StoredTensor> out = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> e : chosen.entrySet()) {
+        for (Map.Entry<?, ?> e : chosen.getValue().entrySet()) {
             if (!(e.getKey() instanceof String key)) {
                 throw file.error("the state dict at " + where + " has a key of type "
                         + SafeGlobals.typeName(e.getKey()) + "; keys must be str");
@@ -76,6 +64,16 @@ final class StateDictSelector {
             }
         }
         return out;
+    }
+
+    /** The first of {@code keys} under which {@code top} holds a dict, with where it was found. */
+    private static Map.Entry<String, Map<?, ?>> firstDict(Map<?, ?> top, List<String> keys) {
+        for (String k : keys) {
+            if (top.get(k) instanceof Map<?, ?> m) {
+                return Map.entry("'" + k + "'", m);
+            }
+        }
+        return null;
     }
 
     private static boolean allTensors(Map<?, ?> m) {

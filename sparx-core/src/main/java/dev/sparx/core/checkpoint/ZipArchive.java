@@ -186,11 +186,9 @@ final class ZipArchive {
      *     a method other than deflate
      */
     ByteBuffer read(Entry e) {
-        if (e.size() > CheckpointFile.MAX_BUFFER) {
-            throw file.error("zip entry '" + e.name() + "' has " + e.size() + " bytes, more than one Java buffer holds");
-        }
+        long dataOffset = checkedDataOffset(e);
         ByteBuffer out = ByteBuffer.allocate((int) e.size()).order(ByteOrder.LITTLE_ENDIAN);
-        readInto(e, out.duplicate());
+        fill(e, dataOffset, out.duplicate());
         return out;
     }
 
@@ -203,29 +201,51 @@ final class ZipArchive {
      *     a method other than deflate
      */
     void readInto(Entry e, ByteBuffer dest) {
-        long dataOffset = dataOffset(e);
-        String what = "zip entry '" + e.name() + "'";
         if (dest.remaining() != e.size()) {
-            throw new IllegalArgumentException(what + " needs a buffer of " + e.size() + " bytes");
+            throw new IllegalArgumentException("zip entry '" + e.name() + "' needs a buffer of " + e.size() + " bytes");
         }
+        fill(e, checkedDataOffset(e), dest);
+    }
+
+    /**
+     * Checks an entry's method and sizes against the file, so that nothing is allocated for sizes
+     * the file cannot hold.
+     *
+     * @param e the entry
+     * @return the file offset of its first data byte
+     * @throws CheckpointException if its data lies outside the file or its sizes are inconsistent
+     */
+    long checkedDataOffset(Entry e) {
+        String what = "zip entry '" + e.name() + "'";
+        long dataOffset = dataOffset(e);
+        file.checkRegion(dataOffset, e.compressedSize(), what);
+        if (e.method() == STORED && e.compressedSize() != e.size()) {
+            throw file.error(what + " is stored uncompressed but its two recorded sizes differ");
+        }
+        if (e.method() == DEFLATED && e.size() > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
+            throw file.error(what + " claims " + e.size() + " bytes from " + e.compressedSize() + " compressed");
+        }
+        if (e.method() != STORED && e.method() != DEFLATED) {
+            throw file.error(what + " uses compression method " + e.method() + "; only stored and deflate are read");
+        }
+        if (e.size() > CheckpointFile.MAX_BUFFER) {
+            throw file.error(what + " has " + e.size() + " bytes, more than one Java buffer holds (2 GiB)");
+        }
+        return dataOffset;
+    }
+
+    private void fill(Entry e, long dataOffset, ByteBuffer dest) {
+        String what = "zip entry '" + e.name() + "'";
         ByteBuffer start = dest.duplicate();
         if (e.method() == STORED) {
-            if (e.compressedSize() != e.size()) {
-                throw file.error(what + " is stored uncompressed but its two recorded sizes differ");
-            }
             file.readInto(dataOffset, dest, what);
-        } else if (e.method() == DEFLATED) {
-            inflate(e, file.read(dataOffset, e.compressedSize(), what), dest, what);
         } else {
-            throw file.error(what + " uses compression method " + e.method() + "; only stored and deflate are read");
+            inflate(e, file.read(dataOffset, e.compressedSize(), what), dest, what);
         }
         file.checkCrc(start, e.crc(), what);
     }
 
     private void inflate(Entry e, ByteBuffer compressed, ByteBuffer out, String what) {
-        if (e.size() > e.compressedSize() * MAX_DEFLATE_RATIO + 1024) {
-            throw file.error(what + " claims " + e.size() + " bytes from " + e.compressedSize() + " compressed");
-        }
         Inflater inflater = new Inflater(true);
         try {
             inflater.setInput(compressed);
