@@ -14,15 +14,12 @@ import dev.sparx.core.image.EvalTransform;
 import dev.sparx.core.image.ImageDecoder;
 import dev.sparx.core.tensor.HostTensor;
 import dev.sparx.core.tensor.Npy;
-import dev.sparx.examples.SparxCli;
+import dev.sparx.examples.cli.CliRun.Outcome;
 import dev.sparx.examples.validate.Classifier;
 import dev.sparx.models.ImageNetClasses;
 import dev.sparx.models.SparXConfig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,8 +62,8 @@ class ValidateCommandTest {
     private static Path weights;
     private static Map<String, Reference> reference;
 
-    /** What the model gives for one image when run on its own. */
-    private record Reference(int target, long[] top5, double loss) {}
+    /** What the model gives for one image when run on its own: best classes, their probabilities, the loss. */
+    private record Reference(int target, long[] top5, float[] probabilities, double loss) {}
 
     private static Path resource(String name) {
         try {
@@ -121,28 +118,14 @@ class ValidateCommandTest {
         float[] logits = model.logits(input, new long[] {1, 3, 224, 224});
         try (NDManager scope = m.newSubManager()) {
             NDArray z = scope.create(logits, new Shape(1, logits.length));
-            long[] order = z.argSort(1, false).toLongArray();
+            long[] top5 = Arrays.copyOf(z.argSort(1, false).toLongArray(), 5);
+            float[] p = z.softmax(1).toFloatArray();
+            float[] probabilities = new float[5];
+            for (int i = 0; i < 5; i++) {
+                probabilities[i] = p[(int) top5[i]];
+            }
             double loss = -z.logSoftmax(1).getFloat(0, target);
-            return new Reference(target, Arrays.copyOf(order, 5), loss);
-        }
-    }
-
-    /** The command's output: exit status, stdout, stderr. */
-    record Outcome(int status, String out, String err) {}
-
-    static Outcome run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = SparxCli.run(args);
-            return new Outcome(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
+            return new Reference(target, top5, probabilities, loss);
         }
     }
 
@@ -168,7 +151,7 @@ class ValidateCommandTest {
     void perImageTop5AndLossAreTheModelsOnEachImage() throws IOException {
         Path predictions = tmp.resolve("predictions.csv");
         Path results = tmp.resolve("results.csv");
-        Outcome o = run(baseArgs(data, "--predictions-file", predictions.toString(), "--results-file",
+        Outcome o = CliRun.run(baseArgs(data, "--predictions-file", predictions.toString(), "--results-file",
                 results.toString()).toArray(String[]::new));
         assertEquals(0, o.status(), o.err());
         List<String[]> rows = rows(predictions);
@@ -199,8 +182,20 @@ class ValidateCommandTest {
         assertTrue(o.out().contains(": 5 images\n"), o.out());
         List<String> csv = Files.readAllLines(results);
         assertEquals("model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation", csv.get(0));
-        assertTrue(csv.get(1).startsWith("config,"), csv.get(1));
-        assertTrue(csv.get(1).endsWith(",224,0.9,bicubic"), csv.get(1));
+        String[] fields = csv.get(1).split(",");
+        assertEquals("config", fields[0]);
+        assertEquals(top1, Double.parseDouble(fields[1]), 1e-4);
+        assertEquals(top5, Double.parseDouble(fields[3]), 1e-4);
+        // timm counts parameters, not buffers: every entry but BatchNorm's statistics
+        long parameters = 0;
+        StateDict sd = Checkpoints.read(weights);
+        for (String key : sd.keys()) {
+            if (!key.matches(".*\\.(running_mean|running_var|num_batches_tracked)")) {
+                parameters += sd.get(key).numel();
+            }
+        }
+        assertEquals(Math.round(parameters / 1e4) / 100.0, Double.parseDouble(fields[5]), 1e-9);
+        assertEquals(List.of("224", "0.9", "bicubic"), List.of(fields).subList(6, 9));
     }
 
     @Test
@@ -229,42 +224,40 @@ class ValidateCommandTest {
     @Test
     void undecodableImagesAreSkippedWithOneWarningEachOrStopTheRunWhenStrict() throws IOException {
         Path bad = tmp.resolve("with_bad");
-        for (Map.Entry<String, String> e : LAYOUT.entrySet()) {
-            Path dir = Files.createDirectories(bad.resolve(e.getValue()));
-            Files.copy(image(e.getKey()), dir.resolve(e.getKey()));
+        for (String name : List.of("kitten.jpg", "airplane1.png")) {
+            Path dir = Files.createDirectories(bad.resolve(LAYOUT.get(name)));
+            Files.copy(image(name), dir.resolve(name));
         }
         byte[] jpeg = Files.readAllBytes(image("kitten.jpg"));
         Files.write(bad.resolve("n02123045/truncated.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
-        Files.write(bad.resolve("n02119022/empty.jpg"), new byte[0]);
-        Files.writeString(bad.resolve("n01440764/notes.png"), "not an image");
+        Files.write(Files.createDirectories(bad.resolve("n02119022")).resolve("empty.jpg"), new byte[0]);
+        Files.writeString(Files.createDirectories(bad.resolve("n01440764")).resolve("notes.png"), "not an image");
         Path predictions = tmp.resolve("bad_predictions.csv");
-        Outcome o = run(baseArgs(bad, "--predictions-file", predictions.toString()).toArray(String[]::new));
+        // a small input keeps this test quick; the images' answers are checked at 224 above
+        Outcome o = CliRun.run(baseArgs(bad, "--img-size", "64", "--predictions-file", predictions.toString())
+                .toArray(String[]::new));
         assertEquals(0, o.status(), o.err());
         List<String> warnings = o.err().lines().filter(l -> l.startsWith("warning: ")).toList();
         assertEquals(3, warnings.size(), o.err());
         for (String name : List.of("truncated.jpg", "empty.jpg", "notes.png")) {
             assertEquals(1, warnings.stream().filter(w -> w.contains(name)).count(), name + " in " + warnings);
         }
-        assertTrue(o.out().contains(": 5 images, 3 skipped as undecodable"), o.out());
-        List<String[]> rows = rows(predictions);
-        assertEquals(5, rows.size());
-        for (String[] row : rows) {
-            assertArrayEquals(reference.get(row[0]).top5(),
-                    Arrays.stream(row[2].split(" ")).mapToLong(Long::parseLong).toArray(), row[0]);
-        }
+        assertTrue(o.out().contains(": 2 images, 3 skipped as undecodable"), o.out());
+        assertEquals(List.of("n02123045/kitten.jpg", "n02690373/airplane1.png"),
+                rows(predictions).stream().map(r -> r[0]).toList());
 
-        Outcome strict = run(baseArgs(bad, "--strict-images").toArray(String[]::new));
+        Outcome strict = CliRun.run(baseArgs(bad, "--img-size", "64", "--strict-images").toArray(String[]::new));
         assertEquals(2, strict.status());
         // the first bad file in the data set's order: n01440764/notes.png
-        assertTrue(strict.err().startsWith("error: cannot decode image " + bad.resolve("n01440764/notes.png")),
-                strict.err());
-        assertTrue(strict.err().contains("--strict-images"), strict.err());
+        String error = strict.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(strict.err());
+        assertTrue(error.startsWith("error: cannot decode image " + bad.resolve("n01440764/notes.png")), error);
+        assertTrue(error.contains("--strict-images"), error);
     }
 
     @Test
     void aClassCountThatDisagreesWithTheHeadIsAnErrorBeforeAnyWork() {
         // a checkpoint that does not exist shows that the error comes before the weights are needed
-        Outcome o = run("validate", data.toString(), "--config", config.toString(), "--checkpoint",
+        Outcome o = CliRun.run("validate", data.toString(), "--config", config.toString(), "--checkpoint",
                 tmp.resolve("absent.pth").toString(), "--no-progress");
         assertEquals(2, o.status());
         assertTrue(o.err().contains("the data set has 4 classes but the model's head has 1000"), o.err());
@@ -273,15 +266,54 @@ class ValidateCommandTest {
 
     @Test
     void aMissingOrEmptyDataDirIsAnError() throws IOException {
-        Outcome missing = run("validate", tmp.resolve("nowhere").toString(), "--config", config.toString(),
+        Outcome missing = CliRun.run("validate", tmp.resolve("nowhere").toString(), "--config", config.toString(),
                 "--checkpoint", weights.toString());
         assertEquals(2, missing.status());
         assertTrue(missing.err().contains(tmp.resolve("nowhere") + " does not exist"), missing.err());
         Path empty = Files.createDirectories(tmp.resolve("empty"));
-        Outcome none = run("validate", empty.toString(), "--config", config.toString(), "--checkpoint",
+        Outcome none = CliRun.run("validate", empty.toString(), "--config", config.toString(), "--checkpoint",
                 weights.toString());
         assertEquals(2, none.status());
         assertTrue(none.err().contains("has no class sub-folders"), none.err());
+    }
+
+    @Test
+    void predictPrintsTheTopClassesWithImageNetNamesAndProbabilities() {
+        Outcome o = CliRun.run("predict", image("kitten.jpg").toString(), image("airplane1.png").toString(), "--config",
+                config.toString(), "--checkpoint", weights.toString(), "--topk", "3");
+        assertEquals(0, o.status(), o.err());
+        List<String> lines = o.out().lines().toList();
+        assertEquals(8, lines.size(), o.out());
+        int line = 0;
+        for (String key : List.of("n02123045/kitten.jpg", "n02690373/airplane1.png")) {
+            Reference ref = reference.get(key);
+            String file = key.substring(key.indexOf('/') + 1);
+            assertEquals(image(file) + ":", lines.get(line++));
+            for (int rank = 0; rank < 3; rank++) {
+                int c = (int) ref.top5()[rank];
+                String expected = String.format(java.util.Locale.ROOT, "  %d. %6.2f%%  %4d  %s %s", rank + 1,
+                        100 * ref.probabilities()[rank], c, ImageNetClasses.wordNetIds().get(c),
+                        ImageNetClasses.name(c));
+                assertEquals(expected, lines.get(line++));
+            }
+        }
+    }
+
+    @Test
+    void pretrainedSaysPlainlyWhenOffline() throws IOException {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Outcome o = CliRun.run("validate", data.toString(), "--model", "sparx_mamba_t", "--pretrained", "--class-map",
+                classMap.toString(), "--cache-dir", tmp.resolve("cache").toString(), "--release-url",
+                "http://127.0.0.1:" + closedPort + "/v1/", "--no-progress");
+        assertEquals(2, o.status());
+        String error = o.err().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(o.err());
+        assertTrue(error.contains("127.0.0.1 cannot be reached") && error.contains("offline"), error);
+        assertTrue(error.contains("copy it to " + tmp.resolve("cache").resolve("sparx_mamba_tiny_in1k.pth")), error);
+        assertTrue(error.contains("--checkpoint FILE"), error);
+        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
     }
 
     @Test
@@ -299,9 +331,9 @@ class ValidateCommandTest {
                 partial.put(key, sd.get(key));
             }
         }
-        Path cut = tmp.resolve("no_head.safetensors");
+        Path cut = tmp.resolve("no_head.pth");
         Checkpoints.write(cut, partial);
-        Outcome o = run("validate", data.toString(), "--config", config.toString(),
+        Outcome o = CliRun.run("validate", data.toString(), "--config", config.toString(),
                 "--checkpoint", cut.toString(), "--class-map", classMap.toString(), "--no-progress");
         assertEquals(2, o.status());
         assertTrue(o.err().contains("checkpoint " + cut + " does not fit the model"), o.err());
