@@ -186,7 +186,8 @@ public final class Downloader {
             long offset;
             long total;
             if (status == 206 && have > 0) {
-                Matcher m = CONTENT_RANGE.matcher(Objects.requireNonNullElse(c.getHeaderField("Content-Range"), ""));
+                String range = Objects.requireNonNullElse(c.getHeaderField("Content-Range"), "");
+                Matcher m = CONTENT_RANGE.matcher(range);
                 if (!m.matches() || Long.parseLong(m.group(1)) != have) {
                     deletePart(part);
                     throw new Incomplete("the server resumed at another offset than the " + have
@@ -267,8 +268,8 @@ public final class Downloader {
     }
 
     private static DownloadException offline(URI url, String why, IOException cause) {
-        return new DownloadException("cannot download " + url + ": " + url.getHost() + " cannot be reached (" + why
-                + "); this machine seems to be offline", cause);
+        return new DownloadException("cannot download " + url + ": " + url.getHost() + " cannot be reached ("
+                + why + "); this machine seems to be offline", cause);
     }
 
     private void verify(URI url, Path part, long announced, Expected expected, ContentCheck check) {
@@ -293,8 +294,8 @@ public final class Downloader {
         }
         if (problem != null) {
             deletePart(part);
-            throw new DownloadException("the file downloaded from " + url + " is corrupt and was deleted: " + problem
-                    + ". Run again to download it afresh; if it fails again, the file on the server or a proxy"
+            throw new DownloadException("the file downloaded from " + url + " is corrupt and was deleted: "
+                    + problem + ". Run again to download it afresh; if it fails again, the file on the server or a proxy"
                     + " in between is at fault");
         }
     }
@@ -348,8 +349,8 @@ public final class Downloader {
         try {
             Files.deleteIfExists(part);
         } catch (IOException e) {
-            throw new DownloadException("cannot delete the unusable partial download " + part + ": " + e.getMessage(),
-                    e);
+            throw new DownloadException(
+                    "cannot delete the unusable partial download " + part + ": " + e.getMessage(), e);
         }
     }
 }

@@ -85,8 +85,8 @@ public final class PretrainedCheckpoints {
     public static String fileName(String model) {
         String file = FILES.get(model);
         if (file == null) {
-            throw new SparxException("no released checkpoint for model '" + model + "'; there are checkpoints for "
-                    + models());
+            throw new SparxException(
+                    "no released checkpoint for model '" + model + "'; there are checkpoints for " + models());
         }
         return file;
     }
@@ -128,7 +128,8 @@ public final class PretrainedCheckpoints {
         }
         try {
             // reading the state dict checks every storage record's CRC-32
-            return downloader.download(url(model), file, Downloader.Expected.UNKNOWN, Checkpoints::read, progress);
+            return downloader.download(
+                    url(model), file, Downloader.Expected.UNKNOWN, Checkpoints::read, progress);
         } catch (DownloadException e) {
             throw new DownloadException(e.getMessage() + ". To work offline, download " + url(model)
                     + " on a machine with a network and copy it to " + file, e);

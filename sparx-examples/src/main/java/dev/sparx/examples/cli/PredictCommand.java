@@ -34,7 +34,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "1..*", paramLabel = "IMAGE", description = "JPEG, PNG, GIF, BMP or TIFF files.")
+    @Parameters(index = "0", arity = "1..*", paramLabel = "IMAGE",
+            description = "JPEG, PNG, GIF, BMP or TIFF files.")
     private List<Path> images;
 
     @Mixin

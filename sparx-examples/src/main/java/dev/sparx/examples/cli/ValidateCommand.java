@@ -134,7 +134,8 @@ public final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // the offline default: no model named, and no folder of images to validate on
-        boolean offlineDefault = !modelOptions.anyGiven() && (dataDir == null || dataset == Dataset.fashion_mnist);
+        boolean offlineDefault =
+                !modelOptions.anyGiven() && (dataDir == null || dataset == Dataset.fashion_mnist);
         if (batchSize < 1) {
             throw new SparxException("--batch-size " + batchSize + " must be at least 1");
         }
@@ -232,7 +233,8 @@ public final class ValidateCommand implements Callable<Integer> {
                 }
             });
         } catch (ImageDecodeException e) {
-            throw new SparxException(e.getMessage() + " (--strict-images; without it such images are skipped)", e);
+            throw new SparxException(
+                    e.getMessage() + " (--strict-images; without it such images are skipped)", e);
         }
     }
 
@@ -247,8 +249,9 @@ public final class ValidateCommand implements Callable<Integer> {
 
     private void report(String model, Run<?> run, ValidationResult r, long parameters) {
         PrintWriter out = spec.commandLine().getOut();
+        String skipped = r.skipped() == 0 ? "" : ", " + r.skipped() + " skipped as undecodable (see the warnings)";
         out.printf(Locale.ROOT, "%s (%.2fM parameters) on %s: %d images%s%n", model, parameters / 1e6, run.source,
-                r.images(), r.skipped() == 0 ? "" : ", " + r.skipped() + " skipped as undecodable (see the warnings)");
+                r.images(), skipped);
         out.printf(Locale.ROOT, " * Acc@1 %.3f (%.3f) Acc@5 %.3f (%.3f) loss %.4f%n", r.top1(), 100 - r.top1(),
                 r.top5(), 100 - r.top5(), r.loss());
         out.printf(Locale.ROOT, " %.1f s, %.1f images/s%n", r.seconds(), r.imagesPerSecond());

@@ -81,7 +81,8 @@ public final class ClassMap {
         for (int c = 0; c < mapped.length; c++) {
             Integer m = index.get(data.classes().get(c));
             if (m == null) {
-                throw new SparxException("class folder '" + data.classes().get(c) + "' is not in class map " + file);
+                throw new SparxException(
+                        "class folder '" + data.classes().get(c) + "' is not in class map " + file);
             }
             mapped[c] = m;
         }

@@ -51,7 +51,8 @@ public final class Classifier implements AutoCloseable {
         try {
             return load(config, weights);
         } catch (SparxException e) {
-            throw new SparxException("checkpoint " + checkpoint + " does not fit the model: " + e.getMessage(), e);
+            throw new SparxException(
+                    "checkpoint " + checkpoint + " does not fit the model: " + e.getMessage(), e);
         }
     }
 
@@ -87,7 +88,7 @@ public final class Classifier implements AutoCloseable {
         return network.getConfig().numClasses();
     }
 
-    /** @return the number of trainable parameters (buffers such as BatchNorm statistics excluded), as timm counts */
+    /** @return the trainable parameters (not buffers such as BatchNorm's statistics), as timm counts them */
     public long parameterCount() {
         long n = 0;
         for (Parameter p : StateDictKeys.of(network).values()) {

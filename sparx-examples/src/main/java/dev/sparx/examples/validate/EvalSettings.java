@@ -53,7 +53,7 @@ public record EvalSettings(int imgSize, double cropPct, Interpolation interpolat
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "%dx%d, %s resize of the shorter side to %d, crop pct %s", imgSize, imgSize,
-                interpolation.timmName(), transform().scaleSize(), cropPct);
+        return String.format(Locale.ROOT, "%dx%d, %s resize of the shorter side to %d, crop pct %s", imgSize,
+                imgSize, interpolation.timmName(), transform().scaleSize(), cropPct);
     }
 }

@@ -50,8 +50,8 @@ public final class PredictionsFile implements AutoCloseable {
             top.append(top.length() == 0 ? "" : " ").append(c);
         }
         try {
-            out.write(quoted(p.name()) + "," + p.target() + "," + top + "," + String.format(Locale.ROOT, "%.7g", p.loss())
-                    + "\n");
+            String loss = String.format(Locale.ROOT, "%.7g", p.loss());
+            out.write(quoted(p.name()) + "," + p.target() + "," + top + "," + loss + "\n");
         } catch (IOException e) {
             throw new SparxException("cannot write predictions file " + file + ": " + e.getMessage(), e);
         }

@@ -20,7 +20,8 @@ public final class TimmResultsFile {
 
     /** timm's columns, in its order. */
     public static final List<String> COLUMNS = List.of(
-            "model", "top1", "top1_err", "top5", "top5_err", "param_count", "img_size", "crop_pct", "interpolation");
+            "model", "top1", "top1_err", "top5", "top5_err", "param_count", "img_size", "crop_pct",
+            "interpolation");
 
     private TimmResultsFile() {}
 
@@ -59,7 +60,7 @@ public final class TimmResultsFile {
         return pythonFloat(new BigDecimal(x).setScale(digits, RoundingMode.HALF_EVEN));
     }
 
-    /** A decimal of few digits as Python's {@code repr} of the nearest float prints it: {@code 84.0}, {@code 0.9}. */
+    /** A short decimal as Python's {@code repr} of the nearest float prints it: {@code 84.0}, {@code 0.9}. */
     private static String pythonFloat(BigDecimal value) {
         String s = value.stripTrailingZeros().toPlainString();
         return s.contains(".") ? s : s + ".0";

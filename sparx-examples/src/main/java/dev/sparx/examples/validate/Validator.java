@@ -94,7 +94,8 @@ public final class Validator {
             observer.progress(images + skipped, images == 0 ? 0 : 100.0 * hits1 / images);
         }
         if (images == 0) {
-            throw new SparxException("none of the " + skipped + " images could be decoded; nothing was evaluated");
+            throw new SparxException(
+                    "none of the " + skipped + " images could be decoded; nothing was evaluated");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new ValidationResult(
