@@ -113,6 +113,17 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
+    /**
+     * The arrays this classifier holds: its weights, and anything a batch failed to release. For
+     * checking that memory stays flat: the count after any number of batches equals the count
+     * before them.
+     *
+     * @return the number of live arrays in this classifier's manager and its sub-managers
+     */
+    public int liveArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     @Override
     public void close() {
         manager.close();

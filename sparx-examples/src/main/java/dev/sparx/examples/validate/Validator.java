@@ -13,7 +13,10 @@ import java.util.Iterator;
  */
 public final class Validator {
 
-    /** Sees the run as it goes, in data-set order; every method does nothing unless overridden. */
+    /**
+     * Sees the run as it goes, batch by batch in data-set order: a batch's skipped images first,
+     * then its predictions in order, then its progress. Every method does nothing unless overridden.
+     */
     public interface Observer {
         /**
          * An image was left out.
