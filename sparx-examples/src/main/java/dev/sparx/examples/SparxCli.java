@@ -3,7 +3,9 @@ package dev.sparx.examples;
 import dev.sparx.core.SparxException;
 import dev.sparx.examples.cli.CheckpointCommand;
 import dev.sparx.examples.cli.PredictCommand;
+import dev.sparx.examples.cli.PredictTensorCommand;
 import dev.sparx.examples.cli.PreprocessCommand;
+import dev.sparx.examples.cli.SummaryCommand;
 import dev.sparx.examples.cli.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             CheckpointCommand.class,
             PreprocessCommand.class,
+            PredictTensorCommand.class,
+            SummaryCommand.class,
             ValidateCommand.class,
             PredictCommand.class
         })

@@ -4,10 +4,13 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.UniformInitializer;
 import dev.sparx.kernels.ArrayScope;
 import dev.sparx.kernels.CrossScan;
@@ -66,13 +69,13 @@ final class FourDirectionSsm {
         ds = parameter("Ds", new Shape((long) K * inner), (m, shape, type) -> m.ones(shape, type));
     }
 
-    private static Parameter parameter(String name, Shape shape, ai.djl.training.initializer.Initializer init) {
+    private static Parameter parameter(String name, Shape shape, Initializer init) {
         return Parameter.builder().setName(name).setType(Parameter.Type.OTHER).optShape(shape).optInitializer(init)
                 .build();
     }
 
     /** softplus^-1 of dt, dt log-uniform in [1e-3, 1e-1] and at least 1e-4 (the authors' dt_init). */
-    private static NDArray stepBias(ai.djl.ndarray.NDManager m, Shape shape, ai.djl.ndarray.types.DataType type) {
+    private static NDArray stepBias(NDManager m, Shape shape, DataType type) {
         double lo = Math.log(1e-3);
         double hi = Math.log(1e-1);
         NDArray dt = m.randomUniform((float) lo, (float) hi, shape, type).exp().maximum(1e-4f);
