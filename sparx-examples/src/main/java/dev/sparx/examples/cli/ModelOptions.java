@@ -4,6 +4,8 @@ import dev.sparx.core.SparxException;
 import dev.sparx.core.download.DownloadException;
 import dev.sparx.core.download.Downloader;
 import dev.sparx.core.download.PretrainedCheckpoints;
+import dev.sparx.kernels.SelectiveScan;
+import dev.sparx.kernels.SelectiveScans;
 import dev.sparx.models.SparXConfig;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -12,22 +14,19 @@ import java.nio.file.Path;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
  * The options that choose a model and its weights, shared by {@code validate} and {@code predict}:
- * {@code --model NAME} or {@code --config FILE}, then {@code --checkpoint FILE} or
- * {@code --pretrained} (the authors' release, downloaded once into a cache folder).
+ * {@code --model NAME} or {@code --config FILE} ({@link ModelChoice}), then {@code --checkpoint FILE}
+ * or {@code --pretrained} (the authors' release, downloaded once into a cache folder), and the
+ * selective-scan implementation.
  */
 public final class ModelOptions {
 
-    @Option(names = "--model", paramLabel = "NAME",
-            description = "A released variant: sparx_mamba_t, sparx_mamba_s or sparx_mamba_b.")
-    String model;
-
-    @Option(names = "--config", paramLabel = "CONFIG.json",
-            description = "A custom architecture in JSON (the golden cases' config form).")
-    Path config;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    ModelChoice choice;
 
     @Option(names = "--checkpoint", paramLabel = "FILE",
             description = "Weights: a .pth (torch.save) or .safetensors state dict, bare or under 'state_dict'"
@@ -53,34 +52,44 @@ public final class ModelOptions {
                     + " release v1).")
     URI releaseUrl;
 
-    /** @return whether any of these options was given */
+    @Option(names = "--scan", paramLabel = "SCAN", defaultValue = SelectiveScans.AUTO,
+            description = "Selective-scan implementation: auto or one of ${COMPLETION-CANDIDATES}"
+                    + " (default ${DEFAULT-VALUE}).",
+            completionCandidates = PredictTensorCommand.ScanNames.class)
+    String scan;
+
+    /** @return whether any option naming a model or its weights was given */
     boolean anyGiven() {
-        return model != null || config != null || checkpoint != null || pretrained || numClasses != null
-                || cacheDir != null || releaseUrl != null;
+        return choice != null || checkpoint != null || pretrained || numClasses != null || cacheDir != null
+                || releaseUrl != null;
+    }
+
+    /** @return the selective-scan implementation --scan names */
+    SelectiveScan selectiveScan() {
+        return SelectiveScans.byName(scan);
     }
 
     /**
      * The architecture the options name, with {@code --num-classes} applied.
      *
      * @return the configuration
-     * @throws SparxException unless exactly one of --model and --config is given, or if the config is invalid
+     * @throws SparxException if neither --model nor --config is given, or the config is invalid
      */
     SparXConfig config() {
-        if ((model == null) == (config == null)) {
-            throw new SparxException(model == null
-                    ? "no model: give --model NAME (one of " + SparXConfig.variantNames() + ") or --config FILE"
-                    : "give either --model or --config, not both");
+        if (choice == null) {
+            throw new SparxException(
+                    "no model: give --model NAME (one of " + SparXConfig.variantNames() + ") or --config FILE");
         }
-        SparXConfig c = model != null ? SparXConfig.variant(model) : SparXConfig.fromJson(config);
+        SparXConfig c = choice.config();
         if (numClasses != null && numClasses != c.numClasses()) {
             c = c.toBuilder().setNumClasses(numClasses).build();
         }
         return c;
     }
 
-    /** @return the model's name for reports: the variant, or the config file's name without {@code .json} */
+    /** @return the model's name for reports: the variant, or the config file's name */
     String modelName() {
-        return model != null ? model : config.getFileName().toString().replaceFirst("\\.json$", "");
+        return choice.label();
     }
 
     /**
@@ -103,7 +112,9 @@ public final class ModelOptions {
             }
             return checkpoint;
         }
-        if (model == null) {
+        // with --model, the label is the variant's name
+        String model = choice == null ? null : choice.label();
+        if (model == null || !PretrainedCheckpoints.models().contains(model)) {
             throw new SparxException("--pretrained needs --model: released checkpoints exist for "
                     + PretrainedCheckpoints.models());
         }

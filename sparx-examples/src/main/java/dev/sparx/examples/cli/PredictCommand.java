@@ -66,7 +66,7 @@ public final class PredictCommand implements Callable<Integer> {
         boolean imagenet = config.numClasses() == ImageNetClasses.COUNT;
         PrintWriter out = spec.commandLine().getOut();
         long[] shape = {1, 3, transform.imgSize(), transform.imgSize()};
-        try (Classifier model = Classifier.load(config, checkpoint)) {
+        try (Classifier model = Classifier.load(config, checkpoint, modelOptions.selectiveScan())) {
             for (Path image : images) {
                 float[] logits = model.logits(transform.apply(ImageDecoder.decode(image)), shape);
                 ClassScores scores = new ClassScores(logits, 0, config.numClasses());

@@ -150,8 +150,8 @@ public final class ValidateCommand implements Callable<Integer> {
             checkClasses(run.loader.data(), config);
             Path checkpoint = offlineDefault ? null : modelOptions.checkpoint(spec.commandLine().getErr());
             try (Classifier model = offlineDefault
-                    ? Classifier.load(config, ShippedModel.weights())
-                    : Classifier.load(config, checkpoint)) {
+                    ? Classifier.load(config, ShippedModel.weights(), modelOptions.selectiveScan())
+                    : Classifier.load(config, checkpoint, modelOptions.selectiveScan())) {
                 report(name, run, validate(model, run), model.parameterCount());
             }
         }

@@ -11,10 +11,11 @@ import dev.sparx.core.SparxException;
 import dev.sparx.core.checkpoint.CheckpointOptions;
 import dev.sparx.core.checkpoint.Checkpoints;
 import dev.sparx.core.checkpoint.StateDict;
-import dev.sparx.examples.train.TrainableModel;
+import dev.sparx.kernels.SelectiveScan;
 import dev.sparx.models.SparXConfig;
 import dev.sparx.models.SparXMamba;
 import dev.sparx.models.StateDictKeys;
+import dev.sparx.models.StateDictLoader;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 
@@ -43,16 +44,16 @@ public final class Classifier implements AutoCloseable {
      *
      * @param config the architecture
      * @param checkpoint a {@code .pth} or {@code .safetensors} file
+     * @param scan the selective-scan implementation
      * @return the classifier; close it when done
      * @throws SparxException if the checkpoint cannot be read or does not fit the configuration
      */
-    public static Classifier load(SparXConfig config, Path checkpoint) {
+    public static Classifier load(SparXConfig config, Path checkpoint, SelectiveScan scan) {
         StateDict weights = Checkpoints.read(checkpoint, CheckpointOptions.DEFAULT.withStripPrefix("module."));
         try {
-            return load(config, weights);
+            return load(config, weights, scan);
         } catch (SparxException e) {
-            throw new SparxException(
-                    "checkpoint " + checkpoint + " does not fit the model: " + e.getMessage(), e);
+            throw new SparxException("checkpoint " + checkpoint + ": " + e.getMessage(), e);
         }
     }
 
@@ -60,17 +61,19 @@ public final class Classifier implements AutoCloseable {
      * Builds a network with the given weights.
      *
      * @param config the architecture
-     * @param weights a state dict with the authors' keys
+     * @param weights a state dict with the authors' keys (any float precision)
+     * @param scan the selective-scan implementation
      * @return the classifier; close it when done
-     * @throws SparxException if the state dict does not fit the configuration
+     * @throws SparxException if the state dict does not fit the configuration, naming every key
+     *     that is missing, unexpected or of another shape
      */
-    public static Classifier load(SparXConfig config, StateDict weights) {
+    public static Classifier load(SparXConfig config, StateDict weights, SelectiveScan scan) {
         NDManager manager = NDManager.newBaseManager();
         try {
-            SparXMamba network = SparXMamba.builder().setConfig(config).build();
+            SparXMamba network = SparXMamba.builder().setConfig(config).optSelectiveScan(scan).build();
             // parameter shapes do not depend on the spatial size
             network.initialize(manager, DataType.FLOAT32, new Shape(1, SparXConfig.IN_CHANNELS, 32, 32));
-            new TrainableModel(network, StateDictKeys.of(network)).loadStateDict(weights);
+            StateDictLoader.load(network, weights);
             return new Classifier(manager, network);
         } catch (RuntimeException e) {
             manager.close();

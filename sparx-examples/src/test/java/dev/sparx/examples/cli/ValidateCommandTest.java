@@ -16,6 +16,7 @@ import dev.sparx.core.tensor.HostTensor;
 import dev.sparx.core.tensor.Npy;
 import dev.sparx.examples.cli.CliRun.Outcome;
 import dev.sparx.examples.validate.Classifier;
+import dev.sparx.kernels.SelectiveScans;
 import dev.sparx.models.ImageNetClasses;
 import dev.sparx.models.SparXConfig;
 import java.io.IOException;
@@ -104,7 +105,7 @@ class ValidateCommandTest {
         SparXConfig c = SparXConfig.fromJson(config);
         EvalTransform transform = EvalTransform.imagenet(224, 0.9, dev.sparx.core.image.Interpolation.BICUBIC);
         Map<String, Reference> out = new LinkedHashMap<>();
-        try (Classifier model = Classifier.load(c, weights); NDManager m = NDManager.newBaseManager()) {
+        try (Classifier model = Classifier.load(c, weights, SelectiveScans.auto()); NDManager m = NDManager.newBaseManager()) {
             for (Map.Entry<String, String> e : LAYOUT.entrySet()) {
                 float[] input = transform.apply(ImageDecoder.decode(image(e.getKey())));
                 int target = ImageNetClasses.wordNetIds().indexOf(e.getValue());
@@ -183,7 +184,7 @@ class ValidateCommandTest {
         List<String> csv = Files.readAllLines(results);
         assertEquals("model,top1,top1_err,top5,top5_err,param_count,img_size,crop_pct,interpolation", csv.get(0));
         String[] fields = csv.get(1).split(",");
-        assertEquals("config", fields[0]);
+        assertEquals("config.json", fields[0]);
         assertEquals(top1, Double.parseDouble(fields[1]), 1e-4);
         assertEquals(top5, Double.parseDouble(fields[3]), 1e-4);
         // timm counts parameters, not buffers: every entry but BatchNorm's statistics
@@ -204,7 +205,7 @@ class ValidateCommandTest {
         Map<String, HostTensor> expected = Map.of(
                 "n02690373/airplane1.png", Npy.readNpz(resource("/preprocess/airplane1_expected.npz")).get("crop90"),
                 "n02123045/kitten_gray.jpg", Npy.readNpz(resource("/validate/kitten_gray_expected.npz")).get("crop90"));
-        try (Classifier model = Classifier.load(SparXConfig.fromJson(config), weights);
+        try (Classifier model = Classifier.load(SparXConfig.fromJson(config), weights, SelectiveScans.auto());
                 NDManager m = NDManager.newBaseManager()) {
             for (Map.Entry<String, HostTensor> e : expected.entrySet()) {
                 String file = e.getKey().substring(e.getKey().indexOf('/') + 1);
@@ -336,7 +337,8 @@ class ValidateCommandTest {
         Outcome o = CliRun.run("validate", data.toString(), "--config", config.toString(),
                 "--checkpoint", cut.toString(), "--class-map", classMap.toString(), "--no-progress");
         assertEquals(2, o.status());
-        assertTrue(o.err().contains("checkpoint " + cut + " does not fit the model"), o.err());
+        assertTrue(o.err().contains("checkpoint " + cut + ": state dict does not fit the model"), o.err());
+        assertTrue(o.err().contains("classifier.3.weight"), o.err());
         assertFalse(o.err().contains("Exception"), o.err());
     }
 }

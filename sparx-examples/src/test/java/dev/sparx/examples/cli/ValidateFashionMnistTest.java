@@ -67,7 +67,7 @@ class ValidateFashionMnistTest {
         Outcome named = CliRun.run("validate", "--dataset", "fashion-mnist",
                 FashionMnist.DEFAULT_DIR.toString(), "--config", shipped("fashion_mnist.json").toString(),
                 "--checkpoint", shipped("fashion_mnist.safetensors").toString(), "--limit", "40", "--no-progress",
-                "--predictions-file", explicit.toString(), "-b", "7", "--workers", "1");
+                "--predictions-file", explicit.toString(), "-b", "20", "--workers", "1");
         assertEquals(0, named.status(), named.err());
         assertEquals(columns(rows, 3), columns(Files.readAllLines(explicit), 3));
     }

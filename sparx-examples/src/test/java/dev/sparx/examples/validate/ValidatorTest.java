@@ -8,6 +8,7 @@ import dev.sparx.examples.data.BatchLoader;
 import dev.sparx.examples.data.FashionMnistTransform;
 import dev.sparx.examples.data.GrayImage;
 import dev.sparx.examples.data.LabelledImages;
+import dev.sparx.kernels.SelectiveScans;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -63,8 +64,8 @@ class ValidatorTest {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        try (Classifier model = Classifier.load(ShippedModel.config(), ShippedModel.weights());
-                BatchLoader<GrayImage> loader = new BatchLoader<>(data, FashionMnistTransform.eval(28), 8, 2, true)) {
+        try (Classifier model = Classifier.load(ShippedModel.config(), ShippedModel.weights(), SelectiveScans.auto());
+                BatchLoader<GrayImage> loader = new BatchLoader<>(data, FashionMnistTransform.eval(28), 25, 2, true)) {
             int before = model.liveArrays();
             List<String> events = new ArrayList<>();
             long[] lastDone = {0};
@@ -90,9 +91,11 @@ class ValidatorTest {
             assertEquals(3, r.skipped());
             assertEquals(50, lastDone[0]);
             assertEquals(50, events.size());
-            // per batch of 8: its skipped images, then its predictions in order
-            assertEquals(List.of("skip mem/3", "mem/0", "mem/1", "mem/2", "mem/4"), events.subList(0, 5));
-            assertEquals(List.of("skip mem/17", "skip mem/18", "mem/16", "mem/19"), events.subList(16, 20));
+            // per batch of 25: its skipped images, then its predictions in order
+            assertEquals(List.of("skip mem/3", "skip mem/17", "skip mem/18", "mem/0", "mem/1", "mem/2", "mem/4"),
+                    events.subList(0, 7));
+            assertEquals(List.of("mem/16", "mem/19"), events.subList(18, 20));
+            assertEquals("mem/25", events.get(25));
             // a second pass is the same model on the same data: the same numbers, still no leak
             ValidationResult again = new Validator(model).run(loader, order, new Validator.Observer() {});
             assertEquals(r.top1(), again.top1());
