@@ -2,9 +2,11 @@ package dev.sparx.examples;
 
 import dev.sparx.core.SparxException;
 import dev.sparx.examples.cli.CheckpointCommand;
+import dev.sparx.examples.cli.PredictCommand;
 import dev.sparx.examples.cli.PredictTensorCommand;
 import dev.sparx.examples.cli.PreprocessCommand;
 import dev.sparx.examples.cli.SummaryCommand;
+import dev.sparx.examples.cli.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,7 +26,9 @@ import picocli.CommandLine.Command;
             CheckpointCommand.class,
             PreprocessCommand.class,
             PredictTensorCommand.class,
-            SummaryCommand.class
+            SummaryCommand.class,
+            ValidateCommand.class,
+            PredictCommand.class
         })
 public final class SparxCli {
 
