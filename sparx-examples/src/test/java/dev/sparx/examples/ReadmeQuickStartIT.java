@@ -7,6 +7,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class ReadmeQuickStartIT {
         String out = run(project, List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-                "-cp", project.resolve("target/classes") + java.io.File.pathSeparator + Files.readString(classpath).trim(),
+                "-cp", project.resolve("target/classes") + File.pathSeparator + Files.readString(classpath).trim(),
                 "QuickStart", micro.checkpoint().toString(), image.toString(), micro.config().toString()));
 
         System.out.println("QuickStart printed:\n" + out);
@@ -187,7 +188,8 @@ class ReadmeQuickStartIT {
 
     private static String property(String name) {
         String value = System.getProperty(name);
-        assertTrue(value != null && !value.isBlank(), "system property " + name + " is not set (see sparx-examples/pom.xml)");
+        assertTrue(value != null && !value.isBlank(),
+                "system property " + name + " is not set (see sparx-examples/pom.xml)");
         return value;
     }
 }

@@ -14,15 +14,20 @@ import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorFactory;
 import ai.djl.util.Progress;
+import ai.djl.util.Utils;
 import dev.sparx.core.SparxException;
 import dev.sparx.core.checkpoint.CheckpointOptions;
 import dev.sparx.core.checkpoint.Checkpoints;
 import dev.sparx.core.checkpoint.StateDict;
+import dev.sparx.core.download.Downloader;
+import dev.sparx.core.download.PretrainedCheckpoints;
 import dev.sparx.kernels.SelectiveScans;
 import dev.sparx.models.SparXConfig;
 import dev.sparx.models.SparXMamba;
 import dev.sparx.models.StateDictLoader;
 import dev.sparx.models.StateDictMismatchException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -150,20 +155,66 @@ final class SparXModelLoader implements ModelLoader {
         return config;
     }
 
+    /**
+     * The checkpoint the arguments name, or the released one of this artifact: from the cache
+     * folder, else downloaded into it unless DJL is offline.
+     */
     private Path checkpoint(ZooArguments args, Progress progress) {
         Path file = args.path(SparXModelZoo.CHECKPOINT);
-        if (file == null) {
+        if (file != null) {
+            return file;
+        }
+        if (!PretrainedCheckpoints.models().contains(artifactId)) {
             throw new SparxException(
                     "artifact " + artifactId + " needs the Criteria argument '" + SparXModelZoo.CHECKPOINT
                             + "': a .pth, .pth.tar or .safetensors file");
         }
-        return file;
+        PretrainedCheckpoints release = release(args);
+        Path cached = release.cached(artifactId);
+        if (Files.isRegularFile(cached)) {
+            return cached;
+        }
+        if (Utils.isOfflineMode()) {
+            throw new SparxException(
+                    "no checkpoint of " + artifactId + " at " + cached + ", and DJL is offline (ai.djl.offline):"
+                            + " download " + release.url(artifactId) + " to that file, or give a copy with the"
+                            + " Criteria argument '" + SparXModelZoo.CHECKPOINT + "'");
+        }
+        if (progress == null) {
+            return release.fetch(artifactId, Downloader.Progress.NONE);
+        }
+        progress.reset("Downloading " + PretrainedCheckpoints.fileName(artifactId), 1);
+        try {
+            return release.fetch(artifactId, (done, total) -> {
+                if (total > 0) {
+                    progress.reset("Downloading " + PretrainedCheckpoints.fileName(artifactId), total);
+                }
+                progress.update(done);
+            });
+        } finally {
+            progress.end();
+        }
+    }
+
+    private static PretrainedCheckpoints release(ZooArguments args) {
+        String url = args.string(SparXModelZoo.RELEASE_URL, null);
+        Path cacheDir = args.path(SparXModelZoo.CACHE_DIR);
+        return new PretrainedCheckpoints(
+                url == null ? PretrainedCheckpoints.RELEASE_URL : URI.create(url),
+                cacheDir == null ? PretrainedCheckpoints.defaultCacheDir() : cacheDir,
+                new Downloader());
     }
 
     /** {@inheritDoc} */
     @Override
     public <I, O> boolean isDownloaded(Criteria<I, O> criteria) {
-        return new ZooArguments(criteria.getArguments()).has(SparXModelZoo.CHECKPOINT);
+        ZooArguments args = new ZooArguments(criteria.getArguments());
+        Path file = args.path(SparXModelZoo.CHECKPOINT);
+        if (file != null) {
+            return Files.isRegularFile(file);
+        }
+        return PretrainedCheckpoints.models().contains(artifactId)
+                && Files.isRegularFile(release(args).cached(artifactId));
     }
 
     /** {@inheritDoc} */

@@ -23,9 +23,11 @@ import java.util.Set;
  * checkpoint comes from the authors' release), {@value #CONFIG} (the {@value #CUSTOM} artifact's
  * configuration: a JSON file, see {@link SparXConfig#fromJson(String)}, or a {@code SparXConfig}),
  * {@value #NUM_CLASSES} (replaces the head's class count, for a fine-tuned variant), {@value #EMA}
- * (take a training checkpoint's EMA weights), {@value #SCAN} (the selective-scan implementation) and
- * {@value #CACHE_DIR} (where released checkpoints are kept); and those of
- * {@link SparXTranslatorFactory}.
+ * (take a training checkpoint's EMA weights), {@value #SCAN} (the selective-scan implementation),
+ * {@value #CACHE_DIR} (where released checkpoints are kept) and {@value #RELEASE_URL} (a mirror of
+ * the release); and those of {@link SparXTranslatorFactory}. Without a checkpoint the released one
+ * is taken from the cache folder, or downloaded into it unless DJL is offline
+ * ({@code -Dai.djl.offline=true}).
  */
 public final class SparXModelZoo extends ModelZoo {
 
@@ -48,6 +50,8 @@ public final class SparXModelZoo extends ModelZoo {
     public static final String SCAN = "scan";
     /** Argument: the folder of downloaded released checkpoints. */
     public static final String CACHE_DIR = "cacheDir";
+    /** Argument: the address of the release folder, for a mirror. */
+    public static final String RELEASE_URL = "releaseUrl";
 
     /** Registers a loader for each released variant and one for custom configurations. */
     public SparXModelZoo() {

@@ -16,8 +16,8 @@ final class ZooArguments {
 
     private static final Set<String> KNOWN = Set.of(
             SparXModelZoo.CHECKPOINT, SparXModelZoo.CONFIG, SparXModelZoo.NUM_CLASSES, SparXModelZoo.EMA,
-            SparXModelZoo.SCAN, SparXModelZoo.CACHE_DIR, SparXTranslatorFactory.APPLY_SOFTMAX,
-            SparXTranslatorFactory.TOP_K, SparXTranslatorFactory.SYNSET,
+            SparXModelZoo.SCAN, SparXModelZoo.CACHE_DIR, SparXModelZoo.RELEASE_URL,
+            SparXTranslatorFactory.APPLY_SOFTMAX, SparXTranslatorFactory.TOP_K, SparXTranslatorFactory.SYNSET,
             // set by DJL's own loaders when a Criteria names an application
             "application");
 

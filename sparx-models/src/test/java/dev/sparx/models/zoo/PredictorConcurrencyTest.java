@@ -44,7 +44,7 @@ class PredictorConcurrencyTest {
     @BeforeAll
     static void load() {
         Path[] micro = TinyZoo.microModel(dir);
-        model = TinyZoo.load(TinyZoo.criteria(Path.class, Classifications.class, dir)
+        model = TinyZoo.load(TinyZoo.classifier(dir)
                 .optArgument(SparXModelZoo.CHECKPOINT, micro[0])
                 .optArgument(SparXModelZoo.CONFIG, micro[1]));
         images = TinyZoo.IMAGES.stream().map(TinyZoo::image).collect(Collectors.toList());
@@ -70,7 +70,8 @@ class PredictorConcurrencyTest {
                 int offset = t;
                 Callable<List<List<Double>>> run = () -> {
                     List<List<Double>> out = new ArrayList<>();
-                    try (Predictor<Path, Classifications> predictor = model.newPredictor(TinyZoo.smallLogitsTranslator())) {
+                    try (Predictor<Path, Classifications> predictor =
+                            model.newPredictor(TinyZoo.smallLogitsTranslator())) {
                         for (int i = 0; i < PER_THREAD; i++) {
                             out.add(predictor.predict(images.get((offset + i) % images.size())).getProbabilities());
                         }
@@ -84,7 +85,8 @@ class PredictorConcurrencyTest {
                 assertEquals(PER_THREAD, got.size());
                 for (int i = 0; i < PER_THREAD; i++) {
                     int image = (t + i) % images.size();
-                    assertEquals(expected.get(image), got.get(i), "thread " + t + ", prediction " + i + ", " + images.get(image));
+                    assertEquals(expected.get(image), got.get(i),
+                            "thread " + t + ", prediction " + i + ", " + images.get(image));
                 }
             }
         } finally {

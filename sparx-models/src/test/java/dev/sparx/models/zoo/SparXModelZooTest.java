@@ -84,8 +84,8 @@ class SparXModelZooTest {
     @Test
     void classificationsAreTheSoftmaxOfTheLogitsOfTimmsTensor() throws Exception {
         Path image = TinyZoo.image("kitten.jpg");
-        try (ZooModel<Path, Classifications> model = TinyZoo.load(TinyZoo.criteria(Path.class, Classifications.class, dir));
-                ZooModel<Path, Classifications> raw = TinyZoo.load(TinyZoo.criteria(Path.class, Classifications.class, dir)
+        try (ZooModel<Path, Classifications> model = TinyZoo.load(TinyZoo.classifier(dir));
+                ZooModel<Path, Classifications> raw = TinyZoo.load(TinyZoo.classifier(dir)
                         .optArgument(SparXTranslatorFactory.APPLY_SOFTMAX, false));
                 Predictor<Path, Classifications> predictor = model.newPredictor();
                 Predictor<Path, Classifications> rawPredictor = raw.newPredictor();
@@ -96,7 +96,8 @@ class SparXModelZooTest {
             SparXMamba net = (SparXMamba) model.getBlock();
             EvalTransform transform = EvalTransform.imagenet(224, 0.9, dev.sparx.core.image.Interpolation.BICUBIC);
             NDArray x = transform.toNDArray(manager, ImageDecoder.decode(image)).expandDims(0);
-            float[] expected = net.forward(new ParameterStore(manager, false), new NDList(x), false).head().toFloatArray();
+            ParameterStore ps = new ParameterStore(manager, false);
+            float[] expected = net.forward(ps, new NDList(x), false).head().toFloatArray();
             assertEquals(1000, logits.getProbabilities().size());
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], logits.getProbabilities().get(i), 0.0, "logit " + i);
@@ -123,8 +124,9 @@ class SparXModelZooTest {
                 assertEquals(ImageDecoder.decode(TinyZoo.image(name)), ImageInputs.toRgb(image, manager), name);
             }
         }
-        try (ZooModel<Path, Classifications> byPath = TinyZoo.load(TinyZoo.criteria(Path.class, Classifications.class, dir));
-                ZooModel<Image, Classifications> byImage = TinyZoo.load(TinyZoo.criteria(Image.class, Classifications.class, dir));
+        try (ZooModel<Path, Classifications> byPath = TinyZoo.load(TinyZoo.classifier(dir));
+                ZooModel<Image, Classifications> byImage =
+                        TinyZoo.load(TinyZoo.criteria(Image.class, Classifications.class, dir));
                 Predictor<Path, Classifications> p = byPath.newPredictor();
                 Predictor<Image, Classifications> q = byImage.newPredictor()) {
             Path gray = TinyZoo.image("la.png");
@@ -136,7 +138,7 @@ class SparXModelZooTest {
     @Test
     void batchPredictionEqualsOneByOne() throws Exception {
         List<Path> images = TinyZoo.IMAGES.stream().map(TinyZoo::image).collect(Collectors.toList());
-        try (ZooModel<Path, Classifications> model = TinyZoo.load(TinyZoo.criteria(Path.class, Classifications.class, dir));
+        try (ZooModel<Path, Classifications> model = TinyZoo.load(TinyZoo.classifier(dir));
                 Predictor<Path, Classifications> predictor = model.newPredictor(TinyZoo.smallLogitsTranslator())) {
             List<Classifications> batch = predictor.batchPredict(images);
             for (int i = 0; i < images.size(); i++) {
@@ -176,36 +178,36 @@ class SparXModelZooTest {
         java.nio.file.Files.writeString(synset, "tench\ngoldfish\nshark\n");
         // tiny_b's head has 10 classes: as a config with numClasses 3 it does not fit, with 10 it does
         SparxException mismatch = assertThrows(SparxException.class, () -> TinyZoo.load(
-                TinyZoo.criteria(Path.class, Classifications.class, dir).optArgument(SparXModelZoo.NUM_CLASSES, 3)));
+                TinyZoo.classifier(dir).optArgument(SparXModelZoo.NUM_CLASSES, 3)));
         assertTrue(mismatch.getMessage().contains("classifier"), mismatch.getMessage());
         assertTrue(mismatch.getMessage().contains("[3, 44]"), mismatch.getMessage());
         SparxException names = assertThrows(SparxException.class, () -> TinyZoo.load(
-                TinyZoo.criteria(Path.class, Classifications.class, dir).optArgument(SparXTranslatorFactory.SYNSET, synset)));
+                TinyZoo.classifier(dir).optArgument(SparXTranslatorFactory.SYNSET, synset)));
         assertTrue(names.getMessage().contains("has 3 names; the head has 1000 classes"), names.getMessage());
     }
 
     @Test
     void argumentsAreCheckedWithClearMessages() {
         SparxException unknown = assertThrows(SparxException.class, () -> TinyZoo.load(
-                TinyZoo.criteria(Path.class, Classifications.class, dir).optArgument("checkpiont", "x.pth")));
+                TinyZoo.classifier(dir).optArgument("checkpiont", "x.pth")));
         assertTrue(unknown.getMessage().contains("'checkpiont'"), unknown.getMessage());
 
         SparxException noConfig = assertThrows(SparxException.class, () -> TinyZoo.load(
-                TinyZoo.criteria(Path.class, Classifications.class, dir).optArguments(
+                TinyZoo.classifier(dir).optArguments(
                         Map.of(SparXModelZoo.CHECKPOINT, TinyZoo.weights()))));
         assertTrue(noConfig.getMessage().contains("'config'"), noConfig.getMessage());
 
         SparxException fixed = assertThrows(SparxException.class, () -> TinyZoo.load(
-                TinyZoo.criteria(Path.class, Classifications.class, dir).optArtifactId("dev.sparx:sparx_mamba_t")));
+                TinyZoo.classifier(dir).optArtifactId("dev.sparx:sparx_mamba_t")));
         assertTrue(fixed.getMessage().contains("fixed configuration"), fixed.getMessage());
 
         SparxException wrongWeights = assertThrows(SparxException.class, () -> TinyZoo.load(
-                TinyZoo.criteria(Path.class, Classifications.class, dir).optArtifactId("dev.sparx:sparx_mamba_t")
+                TinyZoo.classifier(dir).optArtifactId("dev.sparx:sparx_mamba_t")
                         .optArguments(Map.of(SparXModelZoo.CHECKPOINT, TinyZoo.weights()))));
         assertTrue(wrongWeights.getMessage().contains("patch_embed"), wrongWeights.getMessage());
 
         SparxException topK = assertThrows(SparxException.class, () -> TinyZoo.load(
-                TinyZoo.criteria(Path.class, Classifications.class, dir).optArgument(SparXTranslatorFactory.TOP_K, "five")));
+                TinyZoo.classifier(dir).optArgument(SparXTranslatorFactory.TOP_K, "five")));
         assertTrue(topK.getMessage().contains("'topK' must be an integer"), topK.getMessage());
 
         ModelNotFoundException types = assertThrows(ModelNotFoundException.class,

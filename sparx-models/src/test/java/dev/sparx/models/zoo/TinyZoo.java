@@ -5,6 +5,7 @@ import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import com.google.gson.JsonParser;
 import ai.djl.engine.Engine;
+import ai.djl.modality.Classifications;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -116,6 +117,11 @@ final class TinyZoo {
     static <I> SparXClassificationTranslator<I> logitsTranslator(int size) {
         return new SparXClassificationTranslator<>(
                 EvalTransform.imagenet(size, 0.9, Interpolation.BICUBIC), ImageNetClasses.names(), false, 5);
+    }
+
+    /** @return criteria for tiny_t classifying files */
+    static Criteria.Builder<Path, Classifications> classifier(Path dir) {
+        return criteria(Path.class, Classifications.class, dir);
     }
 
     static <I, O> ZooModel<I, O> load(Criteria.Builder<I, O> criteria) {
