@@ -95,7 +95,12 @@ public final class Downloader {
         /** Nothing known beyond what the server announces. */
         public static final Expected UNKNOWN = new Expected(-1, null);
 
-        /** Normalises the hash to lower case. */
+        /**
+         * Normalises the hash to lower case.
+         *
+         * @param size the length in bytes, or -1 if unknown
+         * @param sha256 the SHA-256 in hex, or null if unknown
+         */
         public Expected {
             sha256 = sha256 == null ? null : sha256.toLowerCase(Locale.ROOT);
         }
