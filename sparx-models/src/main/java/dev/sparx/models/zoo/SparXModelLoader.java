@@ -70,13 +70,20 @@ final class SparXModelLoader implements ModelLoader {
     /**
      * {@inheritDoc}
      *
-     * @throws ModelNotFoundException if the criteria ask for another engine or for input and output
-     *     types no translator supports (DJL then tries other zoos)
+     * @throws ModelNotFoundException if the criteria name no artifact id, ask for another engine or
+     *     for input and output types no translator supports (DJL then tries other zoos)
      * @throws SparxException if an argument is wrong, the checkpoint cannot be read or does not fit
      *     the configuration
      */
     @Override
     public <I, O> ZooModel<I, O> loadModel(Criteria<I, O> criteria) throws ModelNotFoundException {
+        if (criteria.getArtifactId() == null) {
+            // a search by application or types alone tries every zoo's loaders: stay out of it rather
+            // than pick one of four networks or fail the search with an error of our own
+            throw new ModelNotFoundException(
+                    "the SparX zoo loads a model named by its artifact id, e.g. optArtifactId(\"dev.sparx:"
+                            + artifactId + "\")");
+        }
         String engine = criteria.getEngine();
         if (engine != null && !SparXModelZoo.ENGINE.equals(engine)) {
             throw new ModelNotFoundException(

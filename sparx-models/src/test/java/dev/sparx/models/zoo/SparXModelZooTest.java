@@ -18,6 +18,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.repository.MRL;
+import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ModelZoo;
 import ai.djl.repository.zoo.ZooModel;
@@ -252,6 +253,10 @@ class SparXModelZooTest {
         SparxException topK = assertThrows(SparxException.class, () -> TinyZoo.load(
                 TinyZoo.classifier(dir).optArgument(SparXTranslatorFactory.TOP_K, "five")));
         assertTrue(topK.getMessage().contains("'topK' must be an integer"), topK.getMessage());
+
+        ModelNotFoundException unnamed = assertThrows(ModelNotFoundException.class, () -> Criteria.builder()
+                .setTypes(Path.class, Classifications.class).optGroupId(SparXModelZoo.GROUP_ID).build().loadModel());
+        assertTrue(unnamed.getCause().getMessage().contains("artifact id"), unnamed.getCause().getMessage());
 
         ModelNotFoundException types = assertThrows(ModelNotFoundException.class,
                 () -> TinyZoo.criteria(String.class, Classifications.class, dir).build().loadModel());
