@@ -129,12 +129,12 @@ final class SparXModelLoader implements ModelLoader {
             model.setProperty("config", config.toString());
             Translator<I, O> translator = factory.newInstance(input, output, model, criteria.getArguments());
             return new ZooModel<>(model, translator);
-        } catch (TranslateException | RuntimeException e) {
+        } catch (TranslateException e) {
             model.close();
-            if (e instanceof TranslateException) {
-                throw new ModelNotFoundException("the translator factory failed for " + artifactId, e);
-            }
-            throw (RuntimeException) e;
+            throw new ModelNotFoundException("the translator factory failed for " + artifactId, e);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 
