@@ -18,8 +18,8 @@ class ValidationPiecesTest {
     @Test
     void writesTimmsColumnsRoundedAsPythonRoundsThem() throws IOException {
         // 41753 of 50000 right: 83.506 exactly; top-5 48123 of 50000: 96.246
-        ValidationResult r = new ValidationResult(50_000, 0, 100.0 * 41_753 / 50_000, 100.0 * 48_123 / 50_000, 0.71,
-                100);
+        ValidationResult r =
+                new ValidationResult(50_000, 0, 100.0 * 41_753 / 50_000, 100.0 * 48_123 / 50_000, 0.71, 100, 1);
         Path file = tmp.resolve("results.csv");
         TimmResultsFile.write(file, "sparx_mamba_t", r, 27_051_794, 224, 0.9, "bicubic");
         // what timm's validate.py writes with csv.DictWriter (\r\n line ends)
