@@ -127,14 +127,23 @@ public final class ModelOptions {
             return cached;
         }
         err.println("downloading " + release.url(model) + " to " + cached);
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("download").setUnit(" MB", 1 << 20)
-                .setStyle(ProgressBarStyle.ASCII).showSpeed().build()) {
+        // the bar appears once the server answers, so that an offline machine prints only the error
+        ProgressBar[] bar = new ProgressBar[1];
+        try {
             return release.fetch(model, (done, total) -> {
-                bar.maxHint(total);
-                bar.stepTo(done);
+                if (bar[0] == null) {
+                    bar[0] = new ProgressBarBuilder().setTaskName("download").setUnit(" MB", 1 << 20)
+                            .setStyle(ProgressBarStyle.ASCII).showSpeed().build();
+                }
+                bar[0].maxHint(total);
+                bar[0].stepTo(done);
             });
         } catch (DownloadException e) {
             throw new DownloadException(e.getMessage() + " (or give any copy of it with --checkpoint FILE)", e);
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.sparx.core.image.EvalTransform;
 import dev.sparx.core.image.ImageDecoder;
 import dev.sparx.examples.validate.ClassScores;
 import dev.sparx.examples.validate.Classifier;
-import dev.sparx.examples.validate.EvalSettings;
 import dev.sparx.models.ImageNetClasses;
 import dev.sparx.models.SparXConfig;
 import java.io.PrintWriter;
@@ -45,15 +44,8 @@ public final class PredictCommand implements Callable<Integer> {
             description = "How many classes to show per image (default ${DEFAULT-VALUE}).")
     private int topk;
 
-    @Option(names = "--img-size", paramLabel = "N", description = "Input side (default 224).")
-    private Integer imgSize;
-
-    @Option(names = "--crop-pct", paramLabel = "P",
-            description = "Centre-crop fraction (default: the model's, 0.9 for T, 0.95 for S and B).")
-    private Double cropPct;
-
-    @Option(names = "--interpolation", paramLabel = "I", description = "bicubic (default) or bilinear.")
-    private String interpolation;
+    @Mixin
+    private EvalOptions evalOptions;
 
     @Override
     public Integer call() {
@@ -61,7 +53,7 @@ public final class PredictCommand implements Callable<Integer> {
             throw new SparxException("--topk " + topk + " must be at least 1");
         }
         SparXConfig config = modelOptions.config();
-        EvalTransform transform = EvalSettings.of(config).override(imgSize, cropPct, interpolation).transform();
+        EvalTransform transform = evalOptions.settings(config).transform();
         Path checkpoint = modelOptions.checkpoint(spec.commandLine().getErr());
         boolean imagenet = config.numClasses() == ImageNetClasses.COUNT;
         PrintWriter out = spec.commandLine().getOut();

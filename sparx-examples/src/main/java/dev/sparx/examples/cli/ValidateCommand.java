@@ -77,15 +77,8 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "Images per batch (default ${DEFAULT-VALUE}).")
     private int batchSize;
 
-    @Option(names = "--img-size", paramLabel = "N", description = "Input side (default 224).")
-    private Integer imgSize;
-
-    @Option(names = "--crop-pct", paramLabel = "P",
-            description = "Centre-crop fraction (default: the model's, 0.9 for T, 0.95 for S and B).")
-    private Double cropPct;
-
-    @Option(names = "--interpolation", paramLabel = "I", description = "bicubic (default) or bilinear.")
-    private String interpolation;
+    @Mixin
+    private EvalOptions evalOptions;
 
     @Option(names = "--class-map", paramLabel = "FILE",
             description = "One class folder name per line; line i is the model's class i (timm's --class-map).")
@@ -177,14 +170,14 @@ public final class ValidateCommand implements Callable<Integer> {
         if (classMap != null) {
             data = ClassMap.read(classMap).relabel(data);
         }
-        EvalSettings settings = EvalSettings.of(config).override(imgSize, cropPct, interpolation);
+        EvalSettings settings = evalOptions.settings(config);
         spec.commandLine().getErr().println("preprocessing: " + settings);
         return new Run<>(loader(data, new EvalImageTransform(settings.transform()), threads), root.toString(),
                 settings.imgSize(), settings.cropPct(), settings.interpolation().timmName());
     }
 
     private Run<?> fashionMnist(int threads) {
-        if (imgSize != null || cropPct != null || interpolation != null || classMap != null) {
+        if (evalOptions.anyGiven() || classMap != null) {
             throw new SparxException("--img-size, --crop-pct, --interpolation and --class-map do not apply to"
                     + " Fashion-MNIST, whose 28x28 images go to the model as they are");
         }
@@ -254,7 +247,8 @@ public final class ValidateCommand implements Callable<Integer> {
                 r.images(), skipped);
         out.printf(Locale.ROOT, " * Acc@1 %.3f (%.3f) Acc@5 %.3f (%.3f) loss %.4f%n", r.top1(), 100 - r.top1(),
                 r.top5(), 100 - r.top5(), r.loss());
-        out.printf(Locale.ROOT, " %.1f s, %.1f images/s%n", r.seconds(), r.imagesPerSecond());
+        out.printf(Locale.ROOT, " %.1f s, %.1f images/s (%.1f s of it waiting for decoded images)%n", r.seconds(),
+                r.imagesPerSecond(), r.waitSeconds());
         if (resultsFile != null) {
             TimmResultsFile.write(resultsFile, model, r, parameters, run.imgSize, run.cropPct, run.interpolation);
         }

@@ -73,9 +73,12 @@ public final class Validator {
         long hits1 = 0;
         long hits5 = 0;
         double lossSum = 0;
+        long waitNanos = 0;
         Iterator<BatchLoader.Batch> batches = loader.epoch(order, false, 0L);
         while (batches.hasNext()) {
+            long t0 = System.nanoTime();
             BatchLoader.Batch batch = batches.next();
+            waitNanos += System.nanoTime() - t0;
             for (ImageDecodeException e : batch.skipped()) {
                 observer.skipped(e);
             }
@@ -101,8 +104,8 @@ public final class Validator {
                     "none of the " + skipped + " images could be decoded; nothing was evaluated");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new ValidationResult(
-                images, skipped, 100.0 * hits1 / images, 100.0 * hits5 / images, lossSum / images, seconds);
+        return new ValidationResult(images, skipped, 100.0 * hits1 / images, 100.0 * hits5 / images,
+                lossSum / images, seconds, waitNanos / 1e9);
     }
 
     private static boolean contains(int[] values, int v) {

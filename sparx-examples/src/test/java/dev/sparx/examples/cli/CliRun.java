@@ -4,6 +4,7 @@ import dev.sparx.examples.SparxCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** Runs the command line in-process and captures what it prints. */
 final class CliRun {
@@ -15,7 +16,12 @@ final class CliRun {
      * @param out what it printed on stdout
      * @param err what it printed on stderr
      */
-    record Outcome(int status, String out, String err) {}
+    record Outcome(int status, String out, String err) {
+        /** @return stdout's lines */
+        List<String> lines() {
+            return out.lines().toList();
+        }
+    }
 
     private CliRun() {}
 
