@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.inference.Predictor;
 import ai.djl.modality.Classifications;
 import ai.djl.repository.zoo.ZooModel;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +15,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,8 @@ class PredictorConcurrencyTest {
     private static final int PER_THREAD = 50;
     private static final int PREDICTIONS = 1000;
     private static final long NATIVE_GROWTH_LIMIT = 64L << 20;
+    private static final Pattern MAPPING = Pattern.compile("^([0-9a-f]+)-([0-9a-f]+) ");
+    private static final Pattern ADDRESS = Pattern.compile("0x([0-9a-f]+)");
 
     @TempDir
     static Path dir;
@@ -112,24 +116,59 @@ class PredictorConcurrencyTest {
             long growth = nativeBytes() - before;
             assertEquals(arrays, model.getNDManager().getManagedArrays().size(),
                     "arrays held by the model's manager (parameters, predictor) after " + PREDICTIONS + " predictions");
-            System.out.printf("memory outside the Java heap grew by %.1f MiB over %d predictions (%d arrays held)%n",
+            System.out.printf("resident memory outside the Java heap grew by %.1f MiB over %d predictions (%d arrays held)%n",
                     growth / 1048576.0, PREDICTIONS, arrays);
             assertTrue(growth < NATIVE_GROWTH_LIMIT, "memory outside the Java heap grew by " + growth + " bytes");
         }
     }
 
     /**
-     * The resident memory (VmRSS) less the Java heap's committed size, after a collection: libtorch's
-     * allocations, which a leaked tensor would grow, without the heap's own ups and downs.
+     * The resident memory of every mapping of this process outside the Java heap's reserved range
+     * (from {@code /proc/self/smaps}), after a collection: libtorch's allocations, which a leaked tensor
+     * would grow, without the heap's own ups and downs.
      */
-    private static long nativeBytes() throws IOException {
+    private static long nativeBytes() throws Exception {
         System.gc();
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 - heap;
+        long[] heap = heapRange();
+        long total = 0;
+        boolean inHeap = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            Matcher vma = MAPPING.matcher(line);
+            if (vma.find()) {
+                long start = Long.parseUnsignedLong(vma.group(1), 16);
+                long end = Long.parseUnsignedLong(vma.group(2), 16);
+                inHeap = Long.compareUnsigned(start, heap[1]) < 0 && Long.compareUnsigned(end, heap[0]) > 0;
+            } else if (!inHeap && line.startsWith("Rss:")) {
+                total += Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
             }
         }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
+        return total;
+    }
+
+    /**
+     * The Java heap's reserved addresses, from the JVM's {@code GC.heap_info} diagnostic command: the
+     * lowest and highest address its lines before the metaspace name, for any collector.
+     */
+    private static long[] heapRange() throws Exception {
+        String info = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcHeapInfo",
+                new Object[] {null}, new String[] {String[].class.getName()});
+        long low = -1;
+        long high = 0;
+        for (String line : info.lines().toList()) {
+            if (line.trim().startsWith("Metaspace")) {
+                break;
+            }
+            Matcher address = ADDRESS.matcher(line);
+            while (address.find()) {
+                long a = Long.parseUnsignedLong(address.group(1), 16);
+                low = low == -1 || Long.compareUnsigned(a, low) < 0 ? a : low;
+                high = Long.compareUnsigned(a, high) > 0 ? a : high;
+            }
+        }
+        if (low == -1) {
+            throw new IllegalStateException("no heap addresses in GC.heap_info:\n" + info);
+        }
+        return new long[] {low, high};
     }
 }
