@@ -158,13 +158,16 @@ public final class ForwardProfile {
         all.sort(Comparator.comparingLong(Event::thread).thenComparingDouble(Event::start)
                 .thenComparing(Comparator.comparingDouble(Event::duration).reversed()));
         Map<String, Double> self = new HashMap<>();
+        Map<String, Double> kinds = new HashMap<>();
         Map<String, Double> convs = new HashMap<>();
         Deque<Event> open = new ArrayDeque<>();
         Map<Event, Double> children = new HashMap<>();
         double total = 0;
         for (Event e : all) {
             while (!open.isEmpty() && open.peek().start() + open.peek().duration() <= e.start()) {
-                close(open.pop(), children, self);
+                Event done = open.pop();
+                kinds.merge(kind(done, open), selfTime(done, children), Double::sum);
+                close(done, children, self);
             }
             if (open.isEmpty()) {
                 total += e.duration();
@@ -181,19 +184,59 @@ public final class ForwardProfile {
             open.push(e);
         }
         while (!open.isEmpty()) {
-            close(open.pop(), children, self);
+            Event done = open.pop();
+            kinds.merge(kind(done, open), selfTime(done, children), Double::sum);
+            close(done, children, self);
         }
         total /= PROFILED_PASSES;
         self.replaceAll((k, v) -> v / PROFILED_PASSES);
         convs.replaceAll((k, v) -> v / PROFILED_PASSES);
+        kinds.replaceAll((k, v) -> v / PROFILED_PASSES);
         System.out.printf(Locale.ROOT, "top-level operator time per pass %.1f ms%n", total / 1e3);
+        print("self time by kind of operation", kinds, total);
         print("self time by operator", self, total);
         print("convolutions by input shapes [x, w, b]", convs, total);
     }
 
+    private static double selfTime(Event e, Map<Event, Double> children) {
+        return e.duration() - children.getOrDefault(e, 0.0);
+    }
+
     private static void close(Event e, Map<Event, Double> children, Map<String, Double> self) {
-        self.merge(e.name(), e.duration() - children.getOrDefault(e, 0.0), Double::sum);
+        self.merge(e.name(), selfTime(e, children), Double::sum);
         children.remove(e);
+    }
+
+    /** The kind an operator's self time counts under: a convolution's by its weight, else by name. */
+    private static String kind(Event e, Deque<Event> callers) {
+        for (Event c : callers) {
+            if (c.name().equals("aten::_convolution")) {
+                // shapes [[x], [w], ...]: w is (O, I/groups, kh, kw)
+                String w = c.shapes().replaceAll("^\\[\\[[^]]*\\],\\[", "").replaceAll("].*", "");
+                String[] d = w.split(",");
+                if (d[1].equals("1")) {
+                    return "depthwise convolutions";
+                }
+                return d[2].equals("1") && d[3].equals("1") ? "1x1 convolutions" : "full convolutions (stem, downsamples)";
+            }
+        }
+        String n = e.name().replace("aten::", "");
+        if (List.of("mm", "bmm", "matmul", "addmm", "linear").contains(n)) {
+            return "matrix products";
+        }
+        if (List.of("add", "mul", "sub", "div", "neg", "exp", "add_", "mul_", "softplus", "log1p").contains(n)) {
+            return "elementwise arithmetic";
+        }
+        if (List.of("gelu", "sigmoid", "softmax", "_softmax").contains(n)) {
+            return "GELU, sigmoid, softmax";
+        }
+        if (n.contains("norm")) {
+            return "GroupNorm (layer_norm), BatchNorm";
+        }
+        if (List.of("copy_", "cat", "flip", "index_select", "contiguous", "clone").contains(n)) {
+            return "copies, concatenations, flips";
+        }
+        return "other (views, allocation, reductions, dispatch)";
     }
 
     private static void print(String title, Map<String, Double> times, double total) {
