@@ -1,6 +1,7 @@
 package dev.sparx.examples;
 
 import dev.sparx.core.SparxException;
+import dev.sparx.examples.cli.BenchmarkCommand;
 import dev.sparx.examples.cli.CheckpointCommand;
 import dev.sparx.examples.cli.PredictCommand;
 import dev.sparx.examples.cli.PredictTensorCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
         description = "SparX-Mamba image classifiers on DJL.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            BenchmarkCommand.class,
             CheckpointCommand.class,
             PreprocessCommand.class,
             PredictTensorCommand.class,
