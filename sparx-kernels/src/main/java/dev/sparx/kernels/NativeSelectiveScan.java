@@ -1,0 +1,135 @@
+package dev.sparx.kernels;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import dev.sparx.core.SparxException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * The four-direction selective scan as one native CPU kernel ({@code libsparxscan.so}, built from
+ * {@code src/main/native/cpu} and loaded from this jar): cross scan, recurrence and cross merge
+ * fused, vectorised across channels, threaded across batch x channel blocks. docs/kernels.md
+ * describes the design and its measured speed.
+ *
+ * <p>Memory: inputs are read in place through {@link NDArray#toByteBuffer(boolean)}, which for a
+ * contiguous CPU float32 tensor of the PyTorch engine is a direct buffer over the tensor's own
+ * storage (DJL copies a non-contiguous tensor into a contiguous one first; that copy is attached to
+ * the input's manager and lives until it closes). The output is an uninitialised tensor created in
+ * u's manager, and the kernel writes straight into its storage the same way: no copy on either
+ * side.
+ *
+ * <p>There is no backward: a call while gradients are being recorded for the inputs is refused
+ * (use {@link SelectiveScans} with {@code auto}, which then takes the NDArray path).
+ */
+public final class NativeSelectiveScan implements SelectiveScan {
+
+    private final int threads;
+    private final boolean baseline;
+
+    /** A scan that uses every processor the JVM reports. */
+    public NativeSelectiveScan() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * A scan that uses at most the given number of threads, the calling thread included.
+     *
+     * @param threads at least 1
+     */
+    public NativeSelectiveScan(int threads) {
+        this(threads, false);
+    }
+
+    /**
+     * @param threads at least 1
+     * @param baseline true to run the baseline x86-64 code even on a processor with AVX2 (for tests
+     *     and benchmarks of that path)
+     */
+    NativeSelectiveScan(int threads, boolean baseline) {
+        if (threads < 1) {
+            throw new SparxException("native selective scan: threads is " + threads + "; expected at least 1");
+        }
+        this.threads = threads;
+        this.baseline = baseline;
+    }
+
+    /** @return whether the native library is loaded on this platform */
+    public static boolean isAvailable() {
+        return NativeScanLibrary.LIBRARY.isLoaded();
+    }
+
+    /** @return why the native library could not be loaded, or empty when it is loaded */
+    public static Optional<String> unavailableReason() {
+        return NativeScanLibrary.LIBRARY.failure();
+    }
+
+    /**
+     * @return the instruction set the kernel runs with here, e.g. {@code x86-64-v3 (AVX2, FMA)}
+     * @throws SparxException when the library is not loaded
+     */
+    public String instructionSet() {
+        requireLoaded();
+        return NativeScanLibrary.instructionSet(baseline);
+    }
+
+    /** @return the most threads one call uses */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws SparxException when the library is not loaded, an input is not float32 on the CPU,
+     *     the shapes disagree, or gradients are being recorded for the inputs
+     */
+    @Override
+    public NDArray crossScanMerge(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d,
+            NDArray deltaBias) {
+        requireLoaded();
+        NDArray[] inputs = {u, delta, a, b, c, d, deltaBias};
+        ScanShapes shapes = ScanShapes.check(name(), inputs);
+        if (shapes.device.getDeviceType() != Device.Type.CPU) {
+            throw new SparxException("selective scan (native): the inputs are on " + shapes.device
+                    + "; the native scan runs on the CPU (use cuda or ndarray)");
+        }
+        if (GradientRecording.isRecording(inputs)) {
+            throw new SparxException("selective scan (native): gradients are being recorded for the inputs and the"
+                    + " native scan has no backward; use ndarray or auto");
+        }
+        NDArray out = u.getManager().create(shapes.outputShape(), DataType.FLOAT32, shapes.device);
+        if (shapes.isEmpty()) {
+            return out;
+        }
+        try {
+            ByteBuffer[] buffers = new ByteBuffer[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                buffers[i] = inputs[i].toByteBuffer(true);
+            }
+            String failure = NativeScanLibrary.crossScanMerge(buffers[0], buffers[1], buffers[2], buffers[3],
+                    buffers[4], buffers[5], buffers[6], out.toByteBuffer(true), shapes.batch, shapes.channels,
+                    shapes.state, shapes.height, shapes.width, threads, baseline);
+            if (failure != null) {
+                throw new SparxException("selective scan (native): " + failure);
+            }
+            return out;
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+    }
+
+    /** @return {@code native} */
+    @Override
+    public String name() {
+        return "native";
+    }
+
+    private static void requireLoaded() {
+        if (!isAvailable()) {
+            throw new SparxException("selective scan (native): " + unavailableReason().orElseThrow());
+        }
+    }
+}

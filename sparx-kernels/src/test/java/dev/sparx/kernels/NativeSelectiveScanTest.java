@@ -1,0 +1,180 @@
+package dev.sparx.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.sparx.core.SparxException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The native CPU kernel against the float64 definition, and its argument checks. */
+class NativeSelectiveScanTest {
+
+    private static final double TOLERANCE = 1e-6;
+
+    private static NDManager manager;
+
+    @BeforeAll
+    static void requireLibrary() {
+        assertTrue(NativeSelectiveScan.isAvailable(), () -> "libsparxscan did not load: "
+                + NativeSelectiveScan.unavailableReason().orElse(""));
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                // L = 35 and D = 13: neither a multiple of the 8-lane blocks; H != W
+                Arguments.of(ScanCase.random(1, 2, 13, 1, 7, 5, 1, 1)),
+                // the 56x56 map of stage 1
+                Arguments.of(ScanCase.random(2, 2, 10, 1, 56, 56, 1, 1)),
+                // short sequences, a single row and a single column
+                Arguments.of(ScanCase.random(3, 3, 9, 1, 1, 3, 1, 1)),
+                Arguments.of(ScanCase.random(4, 2, 8, 1, 11, 1, 1, 1)),
+                Arguments.of(ScanCase.random(5, 1, 3, 1, 1, 1, 1, 1)),
+                // N > 1
+                Arguments.of(ScanCase.random(6, 2, 11, 3, 6, 9, 1, 1)),
+                // softplus far past both thresholds: dt from 1e-44 to 100
+                Arguments.of(ScanCase.random(7, 2, 9, 1, 28, 20, 100, 1)),
+                // dA within 1e-6 of 1: memory over the whole 56x56 map
+                Arguments.of(ScanCase.random(8, 2, 9, 1, 56, 56, 1, 1e-6)),
+                // dA = 0 for most steps: no memory
+                Arguments.of(ScanCase.random(9, 2, 9, 1, 14, 17, 1, 1e3)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void matchesTheDefinition(ScanCase x) {
+        double[] expected = SequentialScan.crossScanMerge(x);
+        for (NativeSelectiveScan scan : new NativeSelectiveScan[] {
+            new NativeSelectiveScan(1), new NativeSelectiveScan(3), new NativeSelectiveScan(2, true)}) {
+            double error = SequentialScan.relativeL2(x.run(scan, manager), expected);
+            assertTrue(error <= TOLERANCE, () -> scan.instructionSet() + ", " + scan.threads() + " threads: relative L2 "
+                    + error);
+        }
+    }
+
+    @Test
+    void matchesTheGoldenScanOfTinyT() {
+        GoldenScan golden = GoldenScan.load("/golden/tiny_t_scan_slice.npz");
+        double error = SequentialScan.relativeL2(golden.input.run(new NativeSelectiveScan(), manager), golden.merged);
+        assertTrue(error <= TOLERANCE, () -> "relative L2 " + error);
+    }
+
+    @Test
+    void readsNonContiguousInputs() {
+        ScanCase x = ScanCase.random(10, 2, 5, 1, 6, 4, 1, 1);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray[] in = x.toNDArrays(scope);
+            // the same delta, stored (B, K, D, W, H) and viewed as (B, K, D, H, W) by a transpose
+            int rows = x.batch * ScanShapes.DIRECTIONS * x.channels;
+            float[] stored = new float[x.delta.length];
+            for (int r = 0; r < rows; r++) {
+                for (int h = 0; h < x.height; h++) {
+                    for (int w = 0; w < x.width; w++) {
+                        stored[(r * x.width + w) * x.height + h] = x.delta[(r * x.height + h) * x.width + w];
+                    }
+                }
+            }
+            NDArray view = scope.create(stored, new Shape(x.batch, 4, x.channels, x.width, x.height))
+                    .transpose(0, 1, 2, 4, 3);
+            NDArray y = new NativeSelectiveScan().crossScanMerge(in[0], view, in[2], in[3], in[4], in[5], in[6]);
+            double error = SequentialScan.relativeL2(y.toFloatArray(), SequentialScan.crossScanMerge(x));
+            assertTrue(error <= TOLERANCE, () -> "relative L2 " + error);
+        }
+    }
+
+    @Test
+    void writesIntoAnArrayOfTheInputsManager() {
+        ScanCase x = ScanCase.random(11, 1, 4, 1, 3, 3, 1, 1);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray[] in = x.toNDArrays(scope);
+            NDArray y = new NativeSelectiveScan().crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]);
+            assertEquals(scope, y.getManager());
+            assertEquals(new Shape(1, 4, 3, 3), y.getShape());
+            assertEquals(DataType.FLOAT32, y.getDataType());
+        }
+    }
+
+    @Test
+    void refusesWhileGradientsAreRecorded() {
+        ScanCase x = ScanCase.random(12, 1, 4, 1, 3, 3, 1, 1);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray[] in = x.toNDArrays(scope);
+            in[5].setRequiresGradient(true);
+            NativeSelectiveScan scan = new NativeSelectiveScan();
+            // a parameter that requires a gradient outside a collector (grad mode off) is inference
+            scan.crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]).close();
+            try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+                SparxException e = assertThrows(SparxException.class,
+                        () -> scan.crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]));
+                assertTrue(e.getMessage().contains("no backward"), e.getMessage());
+            }
+        }
+    }
+
+    static Stream<Arguments> badArguments() {
+        return Stream.of(
+                Arguments.of("u is float64", 0, new Shape(2, 3, 4, 5), DataType.FLOAT64, "u is float64"),
+                Arguments.of("u of rank 3", 0, new Shape(2, 3, 20), DataType.FLOAT32, "rank 4"),
+                Arguments.of("delta with H and W swapped", 1, new Shape(2, 4, 3, 5, 4), DataType.FLOAT32,
+                        "delta has shape (2, 4, 3, 5, 4)"),
+                Arguments.of("delta with 3 directions", 1, new Shape(2, 3, 3, 4, 5), DataType.FLOAT32, "delta"),
+                Arguments.of("a for D channels, not K*D", 2, new Shape(3, 1), DataType.FLOAT32, "a has shape"),
+                Arguments.of("a with N = 0", 2, new Shape(12, 0), DataType.FLOAT32, "N >= 1"),
+                Arguments.of("b with N = 2 where a has 1", 3, new Shape(2, 4, 2, 4, 5), DataType.FLOAT32, "b has"),
+                Arguments.of("c of another batch", 4, new Shape(1, 4, 1, 4, 5), DataType.FLOAT32, "c has"),
+                Arguments.of("d of rank 2", 5, new Shape(4, 3), DataType.FLOAT32, "d has"),
+                Arguments.of("deltaBias as int32", 6, new Shape(12), DataType.INT32, "deltaBias is int32"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badArguments")
+    void refusesBadArguments(String what, int index, Shape shape, DataType type, String message) {
+        ScanCase x = ScanCase.random(13, 2, 3, 1, 4, 5, 1, 1);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray[] in = x.toNDArrays(scope);
+            in[index] = scope.zeros(shape, type);
+            SparxException e = assertThrows(SparxException.class,
+                    () -> new NativeSelectiveScan().crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]));
+            assertTrue(e.getMessage().contains(message), e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesAMissingInputAndZeroThreads() {
+        ScanCase x = ScanCase.random(14, 1, 2, 1, 2, 2, 1, 1);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray[] in = x.toNDArrays(scope);
+            SparxException e = assertThrows(SparxException.class,
+                    () -> new NativeSelectiveScan().crossScanMerge(in[0], in[1], null, in[3], in[4], in[5], in[6]));
+            assertTrue(e.getMessage().contains("a is missing"), e.getMessage());
+        }
+        assertThrows(SparxException.class, () -> new NativeSelectiveScan(0));
+    }
+
+    @Test
+    void returnsAnEmptyOutputForAnEmptyBatch() {
+        ScanCase x = ScanCase.random(15, 0, 3, 1, 4, 4, 1, 1);
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray[] in = x.toNDArrays(scope);
+            NDArray y = new NativeSelectiveScan().crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]);
+            assertEquals(new Shape(0, 3, 4, 4), y.getShape());
+        }
+    }
+}

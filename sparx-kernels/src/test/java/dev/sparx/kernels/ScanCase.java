@@ -1,0 +1,116 @@
+package dev.sparx.kernels;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+
+/**
+ * The float32 inputs of one scan call in spatial order, as plain arrays (for the float64 reference)
+ * and as NDArrays (for the implementations under test), so both see identical values.
+ */
+final class ScanCase {
+
+    final int batch;
+    final int channels;
+    final int state;
+    final int height;
+    final int width;
+    final float[] u;
+    final float[] delta;
+    final float[] a;
+    final float[] b;
+    final float[] c;
+    final float[] d;
+    final float[] bias;
+
+    ScanCase(int batch, int channels, int state, int height, int width, float[] u, float[] delta, float[] a,
+            float[] b, float[] c, float[] d, float[] bias) {
+        this.batch = batch;
+        this.channels = channels;
+        this.state = state;
+        this.height = height;
+        this.width = width;
+        this.u = u;
+        this.delta = delta;
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        this.d = d;
+        this.bias = bias;
+    }
+
+    /**
+     * Random inputs shaped like a trained model's: dt_bias = softplus^-1 of a step in [1e-3, 1e-1]
+     * (log-uniform, the initialisation's range), A = -exp(N(0, 1)) * decayScale, u, B, C, delta
+     * uniform in [-1, 1] (delta scaled by deltaScale), D in [0, 2].
+     *
+     * @param seed random seed
+     * @param deltaScale delta's range; 100 drives softplus past both its thresholds
+     * @param decayScale A's scale; 1e-6 makes dA within 1e-7 of 1 (long memory), 1e3 makes it 0
+     */
+    static ScanCase random(long seed, int batch, int channels, int state, int height, int width, double deltaScale,
+            double decayScale) {
+        Random random = new Random(seed);
+        int length = height * width;
+        int kd = ScanShapes.DIRECTIONS * channels;
+        float[] a = new float[kd * state];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (-Math.exp(random.nextGaussian()) * decayScale);
+        }
+        float[] bias = new float[kd];
+        float[] d = new float[kd];
+        for (int i = 0; i < kd; i++) {
+            double step = Math.exp(Math.log(1e-3) + random.nextDouble() * Math.log(100));
+            bias[i] = (float) (step + Math.log(-Math.expm1(-step)));
+            d[i] = (float) (2 * random.nextDouble());
+        }
+        return new ScanCase(batch, channels, state, height, width,
+                uniform(random, batch * channels * length, 1),
+                uniform(random, batch * kd * length, deltaScale), a,
+                uniform(random, batch * 4 * state * length, 1),
+                uniform(random, batch * 4 * state * length, 1), d, bias);
+    }
+
+    private static float[] uniform(Random random, int count, double scale) {
+        float[] values = new float[count];
+        for (int i = 0; i < count; i++) {
+            values[i] = (float) ((2 * random.nextDouble() - 1) * scale);
+        }
+        return values;
+    }
+
+    /**
+     * @param manager owner of the arrays
+     * @return u, delta, a, b, c, d, deltaBias as float32 NDArrays in the interface's shapes
+     */
+    NDArray[] toNDArrays(NDManager manager) {
+        int kd = ScanShapes.DIRECTIONS * channels;
+        return new NDArray[] {
+            manager.create(u, new Shape(batch, channels, height, width)),
+            manager.create(delta, new Shape(batch, ScanShapes.DIRECTIONS, channels, height, width)),
+            manager.create(a, new Shape(kd, state)),
+            manager.create(b, new Shape(batch, ScanShapes.DIRECTIONS, state, height, width)),
+            manager.create(c, new Shape(batch, ScanShapes.DIRECTIONS, state, height, width)),
+            manager.create(d, new Shape(kd)),
+            manager.create(bias, new Shape(kd)),
+        };
+    }
+
+    /**
+     * @param scan the implementation under test
+     * @param manager owner of the arrays
+     * @return its output as floats, (B, D, H, W) flattened
+     */
+    float[] run(SelectiveScan scan, NDManager manager) {
+        NDArray[] x = toNDArrays(manager);
+        try (NDArray y = scan.crossScanMerge(x[0], x[1], x[2], x[3], x[4], x[5], x[6])) {
+            return y.toFloatArray();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "B=" + batch + " D=" + channels + " N=" + state + " H=" + height + " W=" + width;
+    }
+}
