@@ -47,7 +47,7 @@ up_to_date() {
 
 cpu_lib="$out_dir/libsparxscan.so"
 cpu_sources=("$src_dir"/cpu/*.c)
-if up_to_date "$cpu_lib" "$src_dir/cpu" "$header_dir" "$src_dir/build.sh"; then
+if up_to_date "$cpu_lib" "$src_dir/cpu" "$src_dir/common" "$header_dir" "$src_dir/build.sh"; then
   say "libsparxscan.so is up to date"
 else
   say "compiling libsparxscan.so with $cc"
@@ -55,7 +55,7 @@ else
   # hot loops through a target attribute and picks it at run time.
   "$cc" -std=gnu11 -O3 -march=x86-64 -mtune=generic -fPIC -shared -pthread \
     -fvisibility=hidden -Wall -Wextra -Wno-psabi -Werror \
-    -I"$jni_include" -I"$jni_include/linux" -I"$header_dir" -I"$src_dir/cpu" \
+    -I"$jni_include" -I"$jni_include/linux" -I"$header_dir" -I"$src_dir/common" -I"$src_dir/cpu" \
     -Wl,-z,noexecstack -Wl,--no-undefined -static-libgcc \
     -o "$work_dir/libsparxscan.so" "${cpu_sources[@]}"
   mv "$work_dir/libsparxscan.so" "$cpu_lib"
@@ -73,7 +73,7 @@ if ! command -v "$nvcc" >/dev/null 2>&1; then
   rm -f "$cuda_lib"
   exit 0
 fi
-if up_to_date "$cuda_lib" "$src_dir/cuda" "$header_dir" "$src_dir/build.sh"; then
+if up_to_date "$cuda_lib" "$src_dir/cuda" "$src_dir/common" "$header_dir" "$src_dir/build.sh"; then
   say "libsparxscan_cuda.so is up to date"
 else
   say "compiling libsparxscan_cuda.so with $nvcc"
@@ -83,7 +83,7 @@ else
   "$nvcc" -O3 -std=c++17 -shared -Xcompiler -fPIC,-fvisibility=hidden,-Wall \
     -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 \
     -gencode arch=compute_90,code=compute_90 -cudart static \
-    -I"$jni_include" -I"$jni_include/linux" -I"$header_dir" -I"$src_dir/cuda" \
+    -I"$jni_include" -I"$jni_include/linux" -I"$header_dir" -I"$src_dir/common" -I"$src_dir/cuda" \
     -o "$work_dir/libsparxscan_cuda.so" "$src_dir"/cuda/*.cu
   mv "$work_dir/libsparxscan_cuda.so" "$cuda_lib"
 fi

@@ -2,7 +2,6 @@ package dev.sparx.kernels;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import dev.sparx.core.SparxException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -20,10 +19,10 @@ import java.util.Optional;
  * u's manager, and the kernel writes straight into its storage the same way: no copy on either
  * side.
  *
- * <p>There is no backward: a call while gradients are being recorded for the inputs is refused
- * (use {@link SelectiveScans} with {@code auto}, which then takes the NDArray path).
+ * <p>There is no backward: a call while gradients are being recorded is refused (use
+ * {@link SelectiveScans} with {@code auto}, which then takes the NDArray path).
  */
-public final class NativeSelectiveScan implements SelectiveScan {
+public final class NativeSelectiveScan extends FusedScanKernel {
 
     private final int threads;
     private final boolean baseline;
@@ -49,7 +48,7 @@ public final class NativeSelectiveScan implements SelectiveScan {
      */
     NativeSelectiveScan(int threads, boolean baseline) {
         if (threads < 1) {
-            throw new SparxException("native selective scan: threads is " + threads + "; expected at least 1");
+            throw new SparxException("selective scan (native): threads is " + threads + "; expected at least 1");
         }
         this.threads = threads;
         this.baseline = baseline;
@@ -70,7 +69,9 @@ public final class NativeSelectiveScan implements SelectiveScan {
      * @throws SparxException when the library is not loaded
      */
     public String instructionSet() {
-        requireLoaded();
+        if (!isAvailable()) {
+            throw new SparxException("selective scan (native): " + unavailableReason().orElseThrow());
+        }
         return NativeScanLibrary.instructionSet(baseline);
     }
 
@@ -79,57 +80,30 @@ public final class NativeSelectiveScan implements SelectiveScan {
         return threads;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws SparxException when the library is not loaded, an input is not float32 on the CPU,
-     *     the shapes disagree, or gradients are being recorded for the inputs
-     */
-    @Override
-    public NDArray crossScanMerge(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d,
-            NDArray deltaBias) {
-        requireLoaded();
-        NDArray[] inputs = {u, delta, a, b, c, d, deltaBias};
-        ScanShapes shapes = ScanShapes.check(name(), inputs);
-        if (shapes.device.getDeviceType() != Device.Type.CPU) {
-            throw new SparxException("selective scan (native): the inputs are on " + shapes.device
-                    + "; the native scan runs on the CPU (use cuda or ndarray)");
-        }
-        if (GradientRecording.isRecording(inputs)) {
-            throw new SparxException("selective scan (native): gradients are being recorded for the inputs and the"
-                    + " native scan has no backward; use ndarray or auto");
-        }
-        NDArray out = u.getManager().create(shapes.outputShape(), DataType.FLOAT32, shapes.device);
-        if (shapes.isEmpty()) {
-            return out;
-        }
-        try {
-            ByteBuffer[] buffers = new ByteBuffer[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                buffers[i] = inputs[i].toByteBuffer(true);
-            }
-            String failure = NativeScanLibrary.crossScanMerge(buffers[0], buffers[1], buffers[2], buffers[3],
-                    buffers[4], buffers[5], buffers[6], out.toByteBuffer(true), shapes.batch, shapes.channels,
-                    shapes.state, shapes.height, shapes.width, threads, baseline);
-            if (failure != null) {
-                throw new SparxException("selective scan (native): " + failure);
-            }
-            return out;
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
-    }
-
     /** @return {@code native} */
     @Override
     public String name() {
         return "native";
     }
 
-    private static void requireLoaded() {
-        if (!isAvailable()) {
-            throw new SparxException("selective scan (native): " + unavailableReason().orElseThrow());
-        }
+    @Override
+    Optional<String> unavailableHere() {
+        return unavailableReason();
+    }
+
+    @Override
+    String deviceType() {
+        return Device.Type.CPU;
+    }
+
+    @Override
+    ByteBuffer storage(NDArray array, String name) {
+        return array.toByteBuffer(true);
+    }
+
+    @Override
+    String run(ByteBuffer[] in, ByteBuffer out, ScanShapes s) {
+        return NativeScanLibrary.crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6], out, s.batch,
+                s.channels, s.state, s.height, s.width, threads, baseline);
     }
 }
