@@ -1,20 +1,11 @@
 /*
- * The four-direction selective scan of SparX-Mamba with the cross scan and the cross merge fused
- * (ARCHITECTURE.md, "The SSM over four scan directions"), on the CPU.
- *
- * Layouts are contiguous float32 in spatial order: u (B, D, H, W), delta (B, K, D, H, W),
- * a (K*D, N), b and c (B, K, N, H, W), d and bias (K*D), out (B, D, H, W), with K = 4.
+ * The four-direction selective scan of SparX-Mamba with the cross scan and the cross merge fused,
+ * on the CPU; scan_args.h gives the layouts.
  */
 #ifndef SPARX_CROSS_SCAN_H
 #define SPARX_CROSS_SCAN_H
 
-#include <stdint.h>
-
-typedef struct {
-    const float *u, *delta, *a, *b, *c, *d, *bias;
-    float *out;
-    int64_t batch, channels, state, height, width;
-} sparx_scan_args;
+#include "scan_args.h"
 
 /*
  * Runs the scan on up to `threads` threads (the caller's included) and writes out. `baseline`

@@ -50,7 +50,7 @@ struct Step {
     }
 };
 
-__global__ void cross_scan_merge_kernel(SparxCudaScanArgs s) {
+__global__ void cross_scan_merge_kernel(sparx_scan_args s) {
     const int64_t warp = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kWarp;
     const int lane = threadIdx.x % kWarp;
     if (warp >= s.batch * s.channels) {
@@ -115,7 +115,7 @@ __global__ void cross_scan_merge_kernel(SparxCudaScanArgs s) {
 
 }  // namespace
 
-cudaError_t sparx_cuda_cross_scan_merge(const SparxCudaScanArgs &args, cudaStream_t stream) {
+cudaError_t sparx_cuda_cross_scan_merge(const sparx_scan_args &args, cudaStream_t stream) {
     const int64_t warps = args.batch * args.channels;
     const int64_t blocks = (warps + kWarpsPerBlock - 1) / kWarpsPerBlock;
     if (blocks == 0) {

@@ -19,29 +19,17 @@ namespace {
 
 constexpr int kInputs = SPARX_SCAN_BUFFERS - 1;
 
+using Launcher = jstring (*)(JNIEnv *, const sparx_buffer (&)[SPARX_SCAN_BUFFERS], jint, jint, jint, jint, jint);
+
 jstring message(JNIEnv *env, const char *what, cudaError_t status) {
     char text[200];
     std::snprintf(text, sizeof text, "%s: %s", what, cudaGetErrorString(status));
     return env->NewStringUTF(text);
 }
 
-/* Reads the eight buffers' addresses and capacities and checks them; NULL when fit, else why. */
-jstring collect(JNIEnv *env, jobject objects[SPARX_SCAN_BUFFERS], sparx_buffer buffers[SPARX_SCAN_BUFFERS],
-                jint batch, jint channels, jint state, jint height, jint width) {
-    for (int i = 0; i < SPARX_SCAN_BUFFERS; i++) {
-        buffers[i].address = objects[i] == nullptr ? nullptr : env->GetDirectBufferAddress(objects[i]);
-        buffers[i].capacity = objects[i] == nullptr ? -1 : env->GetDirectBufferCapacity(objects[i]);
-    }
-    char text[160];
-    if (!sparx_check_buffers(buffers, batch, channels, state, height, width, text, sizeof text)) {
-        return env->NewStringUTF(text);
-    }
-    return nullptr;
-}
-
-SparxCudaScanArgs arguments(void *const pointers[SPARX_SCAN_BUFFERS], jint batch, jint channels, jint state,
-                            jint height, jint width) {
-    return SparxCudaScanArgs{
+sparx_scan_args arguments(void *const (&pointers)[SPARX_SCAN_BUFFERS], jint batch, jint channels, jint state,
+                          jint height, jint width) {
+    return sparx_scan_args{
         static_cast<const float *>(pointers[0]), static_cast<const float *>(pointers[1]),
         static_cast<const float *>(pointers[2]), static_cast<const float *>(pointers[3]),
         static_cast<const float *>(pointers[4]), static_cast<const float *>(pointers[5]),
@@ -49,25 +37,9 @@ SparxCudaScanArgs arguments(void *const pointers[SPARX_SCAN_BUFFERS], jint batch
         batch, channels, state, height, width};
 }
 
-}  // namespace
-
-JNIEXPORT jint JNICALL Java_dev_sparx_kernels_CudaScanLibrary_deviceCount(JNIEnv *, jclass) {
-    int count = 0;
-    if (cudaGetDeviceCount(&count) != cudaSuccess) {
-        cudaGetLastError(); /* clear the sticky "no driver" status */
-        return 0;
-    }
-    return count;
-}
-
-JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_CudaScanLibrary_crossScanMerge(
-        JNIEnv *env, jclass, jobject u, jobject delta, jobject a, jobject b, jobject c, jobject d, jobject bias,
-        jobject out, jint batch, jint channels, jint state, jint height, jint width) {
-    jobject objects[SPARX_SCAN_BUFFERS] = {u, delta, a, b, c, d, bias, out};
-    sparx_buffer buffers[SPARX_SCAN_BUFFERS];
-    if (jstring failure = collect(env, objects, buffers, batch, channels, state, height, width)) {
-        return failure;
-    }
+/* Launches on the device holding the (device) buffers; NULL once enqueued, else why not. */
+jstring launch_on_device(JNIEnv *env, const sparx_buffer (&buffers)[SPARX_SCAN_BUFFERS], jint batch, jint channels,
+                         jint state, jint height, jint width) {
     void *pointers[SPARX_SCAN_BUFFERS];
     int device = -1;
     for (int i = 0; i < SPARX_SCAN_BUFFERS; i++) {
@@ -100,14 +72,9 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_CudaScanLibrary_crossScanMerge(
     return status == cudaSuccess ? nullptr : message(env, "kernel launch", status);
 }
 
-JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_CudaScanLibrary_crossScanMergeHost(
-        JNIEnv *env, jclass, jobject u, jobject delta, jobject a, jobject b, jobject c, jobject d, jobject bias,
-        jobject out, jint batch, jint channels, jint state, jint height, jint width) {
-    jobject objects[SPARX_SCAN_BUFFERS] = {u, delta, a, b, c, d, bias, out};
-    sparx_buffer buffers[SPARX_SCAN_BUFFERS];
-    if (jstring failure = collect(env, objects, buffers, batch, channels, state, height, width)) {
-        return failure;
-    }
+/* Copies host buffers to the current device, runs, waits, copies out back; NULL, else why not. */
+jstring run_from_host(JNIEnv *env, const sparx_buffer (&buffers)[SPARX_SCAN_BUFFERS], jint batch, jint channels,
+                      jint state, jint height, jint width) {
     void *device_buffers[SPARX_SCAN_BUFFERS] = {};
     cudaError_t status = cudaSuccess;
     const char *stage = "cudaMalloc";
@@ -137,4 +104,45 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_CudaScanLibrary_crossScanMergeH
         cudaFree(device_buffers[i]);
     }
     return status == cudaSuccess ? nullptr : message(env, stage, status);
+}
+
+/*
+ * Reads the eight buffers' addresses and capacities, checks them against the dimensions, and runs
+ * `launch` on them when they are fit; returns NULL on success, else the reason as a Java string.
+ */
+jstring checked(JNIEnv *env, const jobject (&objects)[SPARX_SCAN_BUFFERS], jint batch, jint channels, jint state,
+                jint height, jint width, Launcher launch) {
+    sparx_buffer buffers[SPARX_SCAN_BUFFERS];
+    for (int i = 0; i < SPARX_SCAN_BUFFERS; i++) {
+        buffers[i].address = objects[i] == nullptr ? nullptr : env->GetDirectBufferAddress(objects[i]);
+        buffers[i].capacity = objects[i] == nullptr ? -1 : env->GetDirectBufferCapacity(objects[i]);
+    }
+    char text[160];
+    if (!sparx_check_buffers(buffers, batch, channels, state, height, width, text, sizeof text)) {
+        return env->NewStringUTF(text);
+    }
+    return launch(env, buffers, batch, channels, state, height, width);
+}
+
+}  // namespace
+
+JNIEXPORT jint JNICALL Java_dev_sparx_kernels_CudaScanLibrary_deviceCount(JNIEnv *, jclass) {
+    int count = 0;
+    if (cudaGetDeviceCount(&count) != cudaSuccess) {
+        cudaGetLastError(); /* clear the sticky "no driver" status */
+        return 0;
+    }
+    return count;
+}
+
+JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_CudaScanLibrary_crossScanMerge(
+        JNIEnv *env, jclass, jobject u, jobject delta, jobject a, jobject b, jobject c, jobject d, jobject bias,
+        jobject out, jint batch, jint channels, jint state, jint height, jint width) {
+    return checked(env, {u, delta, a, b, c, d, bias, out}, batch, channels, state, height, width, launch_on_device);
+}
+
+JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_CudaScanLibrary_crossScanMergeHost(
+        JNIEnv *env, jclass, jobject u, jobject delta, jobject a, jobject b, jobject c, jobject d, jobject bias,
+        jobject out, jint batch, jint channels, jint state, jint height, jint width) {
+    return checked(env, {u, delta, a, b, c, d, bias, out}, batch, channels, state, height, width, run_from_host);
 }

@@ -2,13 +2,10 @@ package dev.sparx.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.sparx.core.SparxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
@@ -56,11 +53,8 @@ class CudaSelectiveScanTest {
     void refusesCpuArraysAndSaysWhyItCannotRun() {
         ScanCase x = ScanCase.random(28, 1, 3, 1, 2, 2, 1, 1);
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray[] in = x.toNDArrays(manager);
-            SparxException e = assertThrows(SparxException.class,
-                    () -> new CudaSelectiveScan().crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]));
-            String expected = CudaSelectiveScan.unavailableReason().orElse("runs on gpu arrays");
-            assertTrue(e.getMessage().contains(expected), e.getMessage());
+            ScanCase.assertRefused(new CudaSelectiveScan(),
+                    CudaSelectiveScan.unavailableReason().orElse("runs on gpu arrays"), x.toNDArrays(manager));
         }
     }
 

@@ -99,7 +99,8 @@ class NativeSelectiveScanTest {
             }
             NDArray view = scope.create(stored, new Shape(x.batch, 4, x.channels, x.width, x.height))
                     .transpose(0, 1, 2, 4, 3);
-            NDArray y = new NativeSelectiveScan().crossScanMerge(in[0], view, in[2], in[3], in[4], in[5], in[6]);
+            in[1] = view;
+            NDArray y = ScanCase.call(new NativeSelectiveScan(), in);
             double error = SequentialScan.relativeL2(y.toFloatArray(), SequentialScan.crossScanMerge(x));
             assertTrue(error <= TOLERANCE, () -> "relative L2 " + error);
         }
@@ -110,7 +111,7 @@ class NativeSelectiveScanTest {
         ScanCase x = ScanCase.random(11, 1, 4, 1, 3, 3, 1, 1);
         try (NDManager scope = manager.newSubManager()) {
             NDArray[] in = x.toNDArrays(scope);
-            NDArray y = new NativeSelectiveScan().crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]);
+            NDArray y = ScanCase.call(new NativeSelectiveScan(), in);
             assertEquals(scope, y.getManager());
             assertEquals(new Shape(1, 4, 3, 3), y.getShape());
             assertEquals(DataType.FLOAT32, y.getDataType());
@@ -125,11 +126,9 @@ class NativeSelectiveScanTest {
             in[5].setRequiresGradient(true);
             NativeSelectiveScan scan = new NativeSelectiveScan();
             // a parameter that requires a gradient outside a collector (grad mode off) is inference
-            scan.crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]).close();
+            ScanCase.call(scan, in).close();
             try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
-                SparxException e = assertThrows(SparxException.class,
-                        () -> scan.crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]));
-                assertTrue(e.getMessage().contains("no backward"), e.getMessage());
+                ScanCase.assertRefused(scan, "no backward", in);
             }
         }
     }
@@ -156,9 +155,7 @@ class NativeSelectiveScanTest {
         try (NDManager scope = manager.newSubManager()) {
             NDArray[] in = x.toNDArrays(scope);
             in[index] = scope.zeros(shape, type);
-            SparxException e = assertThrows(SparxException.class,
-                    () -> new NativeSelectiveScan().crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]));
-            assertTrue(e.getMessage().contains(message), e.getMessage());
+            ScanCase.assertRefused(new NativeSelectiveScan(), message, in);
         }
     }
 
@@ -167,9 +164,8 @@ class NativeSelectiveScanTest {
         ScanCase x = ScanCase.random(14, 1, 2, 1, 2, 2, 1, 1);
         try (NDManager scope = manager.newSubManager()) {
             NDArray[] in = x.toNDArrays(scope);
-            SparxException e = assertThrows(SparxException.class,
-                    () -> new NativeSelectiveScan().crossScanMerge(in[0], in[1], null, in[3], in[4], in[5], in[6]));
-            assertTrue(e.getMessage().contains("a is missing"), e.getMessage());
+            in[2] = null;
+            ScanCase.assertRefused(new NativeSelectiveScan(), "a is missing", in);
         }
         assertThrows(SparxException.class, () -> new NativeSelectiveScan(0));
     }
@@ -179,7 +175,7 @@ class NativeSelectiveScanTest {
         ScanCase x = ScanCase.random(15, 0, 3, 1, 4, 4, 1, 1);
         try (NDManager scope = manager.newSubManager()) {
             NDArray[] in = x.toNDArrays(scope);
-            NDArray y = new NativeSelectiveScan().crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]);
+            NDArray y = ScanCase.call(new NativeSelectiveScan(), in);
             assertEquals(new Shape(0, 3, 4, 4), y.getShape());
         }
     }

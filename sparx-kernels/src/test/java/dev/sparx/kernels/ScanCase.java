@@ -1,8 +1,12 @@
 package dev.sparx.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.sparx.core.SparxException;
 import java.util.Random;
 
 /**
@@ -103,10 +107,30 @@ final class ScanCase {
      * @return its output as floats, (B, D, H, W) flattened
      */
     float[] run(SelectiveScan scan, NDManager manager) {
-        NDArray[] x = toNDArrays(manager);
-        try (NDArray y = scan.crossScanMerge(x[0], x[1], x[2], x[3], x[4], x[5], x[6])) {
+        try (NDArray y = call(scan, toNDArrays(manager))) {
             return y.toFloatArray();
         }
+    }
+
+    /**
+     * @param scan an implementation
+     * @param in u, delta, a, b, c, d, deltaBias
+     * @return its output
+     */
+    static NDArray call(SelectiveScan scan, NDArray... in) {
+        return scan.crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6]);
+    }
+
+    /**
+     * Asserts that a call is refused with a {@link SparxException} whose message contains a text.
+     *
+     * @param scan an implementation
+     * @param expected part of the message
+     * @param in u, delta, a, b, c, d, deltaBias
+     */
+    static void assertRefused(SelectiveScan scan, String expected, NDArray... in) {
+        SparxException e = assertThrows(SparxException.class, () -> call(scan, in));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
     }
 
     @Override
