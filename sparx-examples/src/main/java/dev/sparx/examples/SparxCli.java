@@ -1,6 +1,8 @@
 package dev.sparx.examples;
 
 import dev.sparx.core.SparxException;
+import dev.sparx.examples.cli.CheckpointCommand;
+import dev.sparx.examples.cli.PreprocessCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sparx 0.1.0",
         description = "SparX-Mamba image classifiers on DJL.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, CheckpointCommand.class, PreprocessCommand.class})
 public final class SparxCli {
 
     private SparxCli() {}

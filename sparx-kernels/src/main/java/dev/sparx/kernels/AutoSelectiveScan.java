@@ -81,9 +81,9 @@ final class AutoSelectiveScan implements SelectiveScan {
         }
     }
 
-    /** @return {@code auto} */
+    /** @return {@value SelectiveScans#AUTO} */
     @Override
     public String name() {
-        return "auto";
+        return SelectiveScans.AUTO;
     }
 }

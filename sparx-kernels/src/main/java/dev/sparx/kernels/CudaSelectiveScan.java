@@ -17,6 +17,9 @@ import java.util.Optional;
  */
 public final class CudaSelectiveScan extends FusedScanKernel {
 
+    /** The name users select this implementation by. */
+    public static final String NAME = "cuda";
+
     /** @return the number of CUDA devices the kernel sees, 0 without the library, a driver or a GPU */
     public static int deviceCount() {
         return CudaScanLibrary.LIBRARY.isLoaded() ? CudaScanLibrary.deviceCount() : 0;
@@ -38,10 +41,10 @@ public final class CudaSelectiveScan extends FusedScanKernel {
         return unavailableReason().isEmpty();
     }
 
-    /** @return {@code cuda} */
+    /** @return {@value #NAME} */
     @Override
     public String name() {
-        return "cuda";
+        return NAME;
     }
 
     @Override

@@ -24,6 +24,9 @@ import java.util.Optional;
  */
 public final class NativeSelectiveScan extends FusedScanKernel {
 
+    /** The name users select this implementation by. */
+    public static final String NAME = "native";
+
     private final int threads;
     private final boolean baseline;
 
@@ -80,10 +83,10 @@ public final class NativeSelectiveScan extends FusedScanKernel {
         return threads;
     }
 
-    /** @return {@code native} */
+    /** @return {@value #NAME} */
     @Override
     public String name() {
-        return "native";
+        return NAME;
     }
 
     @Override

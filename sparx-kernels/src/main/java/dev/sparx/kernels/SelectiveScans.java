@@ -1,61 +1,83 @@
 package dev.sparx.kernels;
 
 import dev.sparx.core.SparxException;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Objects;
 
 /**
- * Chooses a {@link SelectiveScan} by the name users give it: {@code auto} (the default: the native
- * or CUDA kernel where it can run and no gradients are being recorded, else the NDArray one),
- * {@code ndarray}, {@code native} or {@code cuda}. Naming a kernel that cannot run here fails with
+ * The selective-scan implementations users choose from by name ({@code --scan NAME}):
+ * {@code ndarray} (plain NDArray operations: any engine and device, differentiable), {@code native}
+ * (the CPU kernel, {@link NativeSelectiveScan}), {@code cuda} (the GPU kernel,
+ * {@link CudaSelectiveScan}), and {@code auto}, which decides per call: the native or CUDA kernel
+ * for float32 arrays on its device when it can run here and no gradients are being recorded (the
+ * kernels have no backward), else the NDArray one. Naming a kernel that cannot run here fails with
  * the reason; {@code auto} falls back instead and logs the reason once.
  */
 public final class SelectiveScans {
 
-    /** The names {@link #select} accepts. */
-    public static final List<String> NAMES = List.of("auto", "ndarray", "native", "cuda");
+    /** The name that picks, per call, the fastest implementation that can run. */
+    public static final String AUTO = "auto";
 
     private SelectiveScans() {}
 
     /**
-     * @param name one of {@link #NAMES}, in any case
-     * @param portable the NDArray implementation, for {@code ndarray} and {@code auto}'s fallback
+     * Finds an implementation; the native kernel uses every processor the JVM reports.
+     *
+     * @param name {@code auto} or one of {@link #names()}
      * @return the implementation
-     * @throws SparxException for an unknown name, or a named kernel that cannot run here
+     * @throws SparxException if the name is unknown or that kernel cannot run here
      */
-    public static SelectiveScan select(String name, SelectiveScan portable) {
-        return select(name, portable, Runtime.getRuntime().availableProcessors());
+    public static SelectiveScan byName(String name) {
+        return byName(name, Runtime.getRuntime().availableProcessors());
     }
 
     /**
-     * @param name one of {@link #NAMES}, in any case
-     * @param portable the NDArray implementation, for {@code ndarray} and {@code auto}'s fallback
+     * Finds an implementation.
+     *
+     * @param name {@code auto} or one of {@link #names()}
      * @param threads the most threads the native CPU kernel uses per call, at least 1
      * @return the implementation
-     * @throws SparxException for an unknown name, or a named kernel that cannot run here
+     * @throws SparxException if the name is unknown or that kernel cannot run here
      */
-    public static SelectiveScan select(String name, SelectiveScan portable, int threads) {
-        Objects.requireNonNull(portable, "portable");
-        String key = name == null ? "" : name.toLowerCase(Locale.ROOT);
-        switch (key) {
-            case "auto":
-                return new AutoSelectiveScan(portable, threads);
-            case "ndarray":
-                return portable;
-            case "native":
-                NativeSelectiveScan.unavailableReason().ifPresent(reason -> {
-                    throw new SparxException("selective scan: native was asked for but is unavailable: " + reason);
-                });
-                return new NativeSelectiveScan(threads);
-            case "cuda":
-                CudaSelectiveScan.unavailableReason().ifPresent(reason -> {
-                    throw new SparxException("selective scan: cuda was asked for but is unavailable: " + reason);
-                });
-                return new CudaSelectiveScan();
-            default:
-                throw new SparxException("selective scan: unknown implementation '" + name + "'; expected one of "
-                        + NAMES);
+    public static SelectiveScan byName(String name, int threads) {
+        if (AUTO.equals(name)) {
+            return new AutoSelectiveScan(new NdArraySelectiveScan(), threads);
         }
+        if (NdArraySelectiveScan.NAME.equals(name)) {
+            return new NdArraySelectiveScan();
+        }
+        if (NativeSelectiveScan.NAME.equals(name)) {
+            NativeSelectiveScan.unavailableReason().ifPresent(reason -> {
+                throw new SparxException("selective scan 'native' cannot run here: " + reason);
+            });
+            return new NativeSelectiveScan(threads);
+        }
+        if (CudaSelectiveScan.NAME.equals(name)) {
+            CudaSelectiveScan.unavailableReason().ifPresent(reason -> {
+                throw new SparxException("selective scan 'cuda' cannot run here: " + reason);
+            });
+            return new CudaSelectiveScan();
+        }
+        throw new SparxException("unknown selective scan '" + name + "'; expected one of " + choices());
+    }
+
+    /**
+     * The per-call choice described above, the native kernel using every processor the JVM reports.
+     *
+     * @return the implementation named {@code auto}
+     */
+    public static SelectiveScan auto() {
+        return byName(AUTO);
+    }
+
+    /** @return the names {@link #byName(String)} accepts besides {@code auto}, fastest first */
+    public static List<String> names() {
+        return List.of(CudaSelectiveScan.NAME, NativeSelectiveScan.NAME, NdArraySelectiveScan.NAME);
+    }
+
+    private static String choices() {
+        List<String> all = new ArrayList<>(List.of(AUTO));
+        all.addAll(names());
+        return String.join(", ", all);
     }
 }

@@ -19,9 +19,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The fused scan alone, on the shapes SparX-Mamba T gives it at 224x224 (stage 1: D = 192 on 56x56;
- * stage 3: D = 640 on 14x14; N = 1), against the naive loop ({@link SequentialScan}, the definition
- * step by step). Kernels are timed through the {@link SelectiveScan} interface on NDArrays, so the
- * time includes the checks, the buffer views and the output allocation. Run with
+ * stage 3: D = 640 on 14x14; N = 1), against the NDArray implementation and the naive loop
+ * ({@link SequentialReference}, the definition step by step in float64). Implementations are timed
+ * through the {@link SelectiveScan} interface on NDArrays, so the time includes the checks, the
+ * buffer views and the output allocation. Run with
  * {@code mvn -pl sparx-kernels -Pjmh test-compile exec:exec@jmh}; never run by the tests.
  */
 @State(Scope.Benchmark)
@@ -38,9 +39,10 @@ public class CrossScanMergeBenchmark {
 
     /**
      * {@code native-N}: the kernel on N threads; {@code native-sse2-1}: its baseline x86-64 code on
-     * one thread; {@code naive}: the float64 loop on one thread.
+     * one thread; {@code ndarray}: {@link NdArraySelectiveScan} (libtorch's own threads);
+     * {@code naive}: the float64 loop on one thread.
      */
-    @Param({"native-1", "native-2", "native-sse2-1", "naive"})
+    @Param({"native-1", "native-2", "native-sse2-1", "ndarray", "naive"})
     public String scan;
 
     private NDManager manager;
@@ -59,6 +61,8 @@ public class CrossScanMergeBenchmark {
         if (scan.startsWith("native")) {
             int threads = Integer.parseInt(scan.substring(scan.lastIndexOf('-') + 1));
             kernel = new NativeSelectiveScan(threads, scan.contains("sse2"));
+        } else if (scan.equals("ndarray")) {
+            kernel = new NdArraySelectiveScan();
         }
     }
 
@@ -76,7 +80,7 @@ public class CrossScanMergeBenchmark {
     @Benchmark
     public double crossScanMerge() {
         if (kernel == null) {
-            return SequentialScan.crossScanMerge(input)[0];
+            return input.reference()[0];
         }
         try (NDArray y = ScanCase.call(kernel, arrays)) {
             return y.getShape().get(0);

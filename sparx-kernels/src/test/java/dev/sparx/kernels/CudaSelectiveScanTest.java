@@ -28,7 +28,7 @@ class CudaSelectiveScanTest {
             ScanCase.random(25, 2, 9, 1, 28, 20, 100, 1),
             ScanCase.random(26, 2, 9, 1, 56, 56, 1, 1e-6),
             ScanCase.random(27, 2, 9, 1, 14, 17, 1, 1e3),
-            GoldenScan.load("/golden/tiny_t_scan_slice.npz").input}) {
+            GoldenScan.load(GoldenScan.TINY_T).input}) {
             ByteBuffer out = direct(new float[x.batch * x.channels * x.height * x.width]);
             String failure = CudaScanLibrary.crossScanMergeHost(direct(x.u), direct(x.delta), direct(x.a),
                     direct(x.b), direct(x.c), direct(x.d), direct(x.bias), out, x.batch, x.channels, x.state,
@@ -36,7 +36,7 @@ class CudaSelectiveScanTest {
             assertNull(failure, failure);
             float[] y = new float[out.capacity() / Float.BYTES];
             out.asFloatBuffer().get(y);
-            double error = SequentialScan.relativeL2(y, SequentialScan.crossScanMerge(x));
+            double error = ScanCase.relativeError(y, x.reference());
             assertTrue(error <= 1e-6, () -> x + ": relative L2 " + error);
         }
     }

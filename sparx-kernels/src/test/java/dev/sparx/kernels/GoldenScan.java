@@ -14,6 +14,12 @@ import java.util.Map;
  */
 final class GoldenScan {
 
+    /**
+     * tiny_t's first scan (stage 1, block 0; 56x56, N = 1) from the shared golden scan.npz: sample 0
+     * and 2 channels of each direction, sliced by the NDArray implementation's author.
+     */
+    static final String TINY_T = "/scan_tiny_t_slice.npz";
+
     final ScanCase input;
     final double[] merged;
 
@@ -52,7 +58,7 @@ final class GoldenScan {
                 for (int ch = 0; ch < channels; ch++) {
                     int row = (bi * ScanShapes.DIRECTIONS + k) * channels + ch;
                     for (int t = 0; t < length; t++) {
-                        int p = SequentialScan.position(k, t, side, side);
+                        int p = SequentialReference.position(k, t, side, side);
                         int target = (bi * channels + ch) * length + p;
                         float value = u[row * length + t];
                         if (k > 0 && spatialU[target] != value) {
@@ -79,7 +85,7 @@ final class GoldenScan {
                 for (int n = 0; n < state; n++) {
                     int row = (bi * ScanShapes.DIRECTIONS + k) * state + n;
                     for (int t = 0; t < length; t++) {
-                        result[row * length + SequentialScan.position(k, t, side, side)] = sequence[row * length + t];
+                        result[row * length + SequentialReference.position(k, t, side, side)] = sequence[row * length + t];
                     }
                 }
             }

@@ -10,8 +10,9 @@ import dev.sparx.core.SparxException;
 import java.util.Random;
 
 /**
- * The float32 inputs of one scan call in spatial order, as plain arrays (for the float64 reference)
- * and as NDArrays (for the implementations under test), so both see identical values.
+ * The float32 inputs of one scan call in spatial order, as plain arrays (for the float64
+ * {@link SequentialReference}) and as NDArrays (for the implementations under test), so both see
+ * identical values.
  */
 final class ScanCase {
 
@@ -99,6 +100,32 @@ final class ScanCase {
             manager.create(d, new Shape(kd)),
             manager.create(bias, new Shape(kd)),
         };
+    }
+
+    /** @return the float64 definition's output for these inputs, (B, D, H, W) flattened */
+    double[] reference() {
+        return SequentialReference.crossScanMerge(SequentialReference.toDouble(u), SequentialReference.toDouble(delta),
+                SequentialReference.toDouble(a), SequentialReference.toDouble(b), SequentialReference.toDouble(c),
+                SequentialReference.toDouble(d), SequentialReference.toDouble(bias), batch, channels, state, height,
+                width);
+    }
+
+    /**
+     * @param scan the implementation under test
+     * @param manager owner of the arrays
+     * @return ||scan's output - the definition's|| / ||the definition's||
+     */
+    double relativeError(SelectiveScan scan, NDManager manager) {
+        return relativeError(run(scan, manager), reference());
+    }
+
+    /**
+     * @param actual float32 values under test
+     * @param expected the float64 reference
+     * @return ||actual - expected|| / ||expected||
+     */
+    static double relativeError(float[] actual, double[] expected) {
+        return SequentialReference.relativeL2(SequentialReference.toDouble(actual), expected);
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.sparx.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -16,45 +16,48 @@ import org.junit.jupiter.api.Test;
 /** Selection by name, and what {@code auto} picks for a call. */
 class SelectiveScansTest {
 
-    private final SelectiveScan portable = new ReferenceSelectiveScan();
-
     @Test
-    void selectsByName() {
-        assertSame(portable, SelectiveScans.select("ndarray", portable));
-        assertSame(portable, SelectiveScans.select("NDArray", portable));
-        assertTrue(SelectiveScans.select("auto", portable) instanceof AutoSelectiveScan);
+    void findsImplementationsByName() {
+        assertEquals("ndarray", SelectiveScans.byName("ndarray").name());
+        assertEquals("auto", SelectiveScans.auto().name());
+        assertInstanceOf(AutoSelectiveScan.class, SelectiveScans.byName("auto"));
+        assertEquals(java.util.List.of("cuda", "native", "ndarray"), SelectiveScans.names());
         if (NativeSelectiveScan.isAvailable()) {
-            assertInstanceOf(NativeSelectiveScan.class, SelectiveScans.select("native", portable, 2));
-        } else {
-            assertThrows(SparxException.class, () -> SelectiveScans.select("native", portable));
+            NativeSelectiveScan scan = assertInstanceOf(NativeSelectiveScan.class, SelectiveScans.byName("native", 3));
+            assertEquals(3, scan.threads());
         }
     }
 
     @Test
-    void refusesUnknownNamesAndKernelsThatCannotRun() {
-        SparxException e = assertThrows(SparxException.class, () -> SelectiveScans.select("fast", portable));
-        assertTrue(e.getMessage().contains("[auto, ndarray, native, cuda]"), e.getMessage());
-        assumeTrue(!CudaSelectiveScan.isAvailable());
-        e = assertThrows(SparxException.class, () -> SelectiveScans.select("cuda", portable));
+    void unknownNameListsTheChoices() {
+        SparxException e = assertThrows(SparxException.class, () -> SelectiveScans.byName("cudnn"));
+        assertTrue(e.getMessage().contains("'cudnn'") && e.getMessage().contains("auto, cuda, native, ndarray"),
+                e.getMessage());
+    }
+
+    @Test
+    void aKernelThatCannotRunSaysWhy() {
+        assumeTrue(!CudaSelectiveScan.isAvailable(), "a GPU is available");
+        SparxException e = assertThrows(SparxException.class, () -> SelectiveScans.byName("cuda"));
         assertTrue(e.getMessage().contains(CudaSelectiveScan.unavailableReason().orElseThrow()), e.getMessage());
     }
 
     @Test
     void autoUsesTheNativeKernelUnlessGradientsAreRecorded() {
-        assumeTrue(NativeSelectiveScan.isAvailable());
-        AutoSelectiveScan auto = (AutoSelectiveScan) SelectiveScans.select("auto", portable, 2);
+        assumeTrue(NativeSelectiveScan.isAvailable(), "no native library in this build");
+        AutoSelectiveScan auto = (AutoSelectiveScan) SelectiveScans.byName("auto", 2);
         ScanCase x = ScanCase.random(31, 2, 5, 1, 4, 3, 1, 1);
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray[] in = x.toNDArrays(manager);
             in[5].setRequiresGradient(true);
             assertInstanceOf(NativeSelectiveScan.class, auto.choose(in));
-            double error = SequentialScan.relativeL2(x.run(auto, manager), SequentialScan.crossScanMerge(x));
+            double error = x.relativeError(auto, manager);
             assertTrue(error <= 1e-6, () -> "relative L2 " + error);
             try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                assertSame(portable, auto.choose(in));
+                assertInstanceOf(NdArraySelectiveScan.class, auto.choose(in));
             }
             in[0] = in[0].toType(DataType.FLOAT64, false);
-            assertSame(portable, auto.choose(in));
+            assertInstanceOf(NdArraySelectiveScan.class, auto.choose(in));
         }
     }
 }

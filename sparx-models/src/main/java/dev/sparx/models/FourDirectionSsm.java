@@ -1,0 +1,145 @@
+package dev.sparx.models;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.UniformInitializer;
+import dev.sparx.kernels.ArrayScope;
+import dev.sparx.kernels.CrossScan;
+import dev.sparx.kernels.SelectiveScan;
+import java.util.List;
+
+/**
+ * The SSM over four scan directions (the authors' {@code forward_ssm}): per-position projections of
+ * the D-channel map into step sizes (rank R, then D per direction), B and C (N each per direction),
+ * then the {@link SelectiveScan}. Its parameters (x_proj_weight, dt_projs_weight, dt_projs_bias,
+ * A_logs, Ds) belong to the {@link TokenMixer} in the state dict, so this is not a block of its
+ * own: the mixer registers them.
+ *
+ * <p>The projections commute with the cross scan, so they run once on the map in spatial order, as
+ * 1x1 convolutions: x_proj's rows regrouped so that the step-size rows of the four directions come
+ * first, then B's, then C's; dt_projs as a convolution with 4 groups.
+ */
+final class FourDirectionSsm {
+
+    private static final int K = CrossScan.K;
+
+    private final int inner;
+    private final int rank;
+    private final int state;
+    private final SelectiveScan scan;
+    private final Parameter xProjWeight;
+    private final Parameter dtProjsWeight;
+    private final Parameter dtProjsBias;
+    private final Parameter aLogs;
+    private final Parameter ds;
+
+    /**
+     * @param inner D, the inner width
+     * @param rank R, the step-size rank
+     * @param state N, the state size
+     * @param scan the selective-scan implementation
+     */
+    FourDirectionSsm(int inner, int rank, int state, SelectiveScan scan) {
+        this.inner = inner;
+        this.rank = rank;
+        this.state = state;
+        this.scan = scan;
+        // initial values as the authors' code: x_proj as torch's Linear default, U(+-1/sqrt(D));
+        // dt_projs U(+-R^-0.5); a bias that makes softplus(bias) log-uniform in [1e-3, 1e-1];
+        // A = -(1..N); D = 1
+        xProjWeight =
+                parameter("x_proj_weight", new Shape(K * (rank + 2L * state), inner, 1),
+                        new UniformInitializer((float) (1 / Math.sqrt(inner))));
+        dtProjsWeight =
+                parameter("dt_projs_weight", new Shape(K, inner, rank),
+                        new UniformInitializer((float) (1 / Math.sqrt(rank))));
+        dtProjsBias = parameter("dt_projs_bias", new Shape(K, inner), FourDirectionSsm::stepBias);
+        aLogs =
+                parameter("A_logs", new Shape((long) K * inner, state),
+                        (m, shape, type) -> m.ones(shape, type).mul(m.arange(1, state + 1, 1, type).log()));
+        ds = parameter("Ds", new Shape((long) K * inner), (m, shape, type) -> m.ones(shape, type));
+    }
+
+    private static Parameter parameter(String name, Shape shape, ai.djl.training.initializer.Initializer init) {
+        return Parameter.builder().setName(name).setType(Parameter.Type.OTHER).optShape(shape).optInitializer(init)
+                .build();
+    }
+
+    /** softplus^-1 of dt, dt log-uniform in [1e-3, 1e-1] and at least 1e-4 (the authors' dt_init). */
+    private static NDArray stepBias(ai.djl.ndarray.NDManager m, Shape shape, ai.djl.ndarray.types.DataType type) {
+        double lo = Math.log(1e-3);
+        double hi = Math.log(1e-1);
+        NDArray dt = m.randomUniform((float) lo, (float) hi, shape, type).exp().maximum(1e-4f);
+        return dt.add(dt.neg().exp().neg().add(1).log());
+    }
+
+    /** @return the parameters in the authors' order */
+    List<Parameter> parameters() {
+        return List.of(xProjWeight, dtProjsWeight, dtProjsBias, aLogs, ds);
+    }
+
+    /**
+     * @param parameterStore the parameters
+     * @param z the scanned map, (B, D, H, W)
+     * @param training whether in training mode
+     * @return the four directions' outputs merged, (B, D, H, W)
+     */
+    NDArray forward(ParameterStore parameterStore, NDArray z, boolean training) {
+        Device device = z.getDevice();
+        Shape s = z.getShape();
+        long batch = s.get(0);
+        long height = s.get(2);
+        long width = s.get(3);
+        try (ArrayScope scope = ArrayScope.of(z)) {
+            NDList rows =
+                    scope.own(parameterStore.getValue(xProjWeight, device, training).reshape(K, rank + 2L * state, inner))
+                            .split(new long[] {rank, rank + state}, 1);
+            NDArray projection =
+                    NDArrays.concat(
+                            new NDList(
+                                    rows.get(0).reshape(K * rank, inner, 1, 1),
+                                    rows.get(1).reshape((long) K * state, inner, 1, 1),
+                                    rows.get(2).reshape((long) K * state, inner, 1, 1)),
+                            0);
+            NDList x = Conv2d.conv2d(z, projection).head().split(new long[] {K * rank, K * (rank + state)}, 1);
+            NDArray dtWeight =
+                    scope.own(parameterStore.getValue(dtProjsWeight, device, training).reshape(K * inner, rank, 1, 1));
+            NDArray delta =
+                    Conv2d.conv2d(x.get(0), dtWeight, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), K)
+                            .head()
+                            .reshape(batch, K, inner, height, width);
+            NDArray a = scope.own(parameterStore.getValue(aLogs, device, training).exp()).neg();
+            NDArray bias = scope.own(parameterStore.getValue(dtProjsBias, device, training).reshape((long) K * inner));
+            Shape perDirection = new Shape(batch, K, state, height, width);
+            NDArray y =
+                    scan.crossScanMerge(
+                            z,
+                            delta,
+                            a,
+                            x.get(1).reshape(perDirection),
+                            x.get(2).reshape(perDirection),
+                            parameterStore.getValue(ds, device, training),
+                            bias);
+            return scope.keep(y);
+        }
+    }
+
+    /**
+     * Multiply-accumulates for one image: the projections as 1x1 convolutions, and the scan as
+     * 9*L*(K*D)*N + L*(K*D), the count VMamba-style FLOP tables use.
+     *
+     * @param tokens L = H*W
+     * @return the count
+     */
+    long macs(long tokens) {
+        long kd = (long) K * inner;
+        long projections = tokens * inner * K * (rank + 2L * state) + tokens * kd * rank;
+        return projections + 9 * tokens * kd * state + tokens * kd;
+    }
+}
