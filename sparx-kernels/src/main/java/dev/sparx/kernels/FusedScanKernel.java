@@ -15,6 +15,13 @@ import java.util.Optional;
  */
 abstract class FusedScanKernel implements SelectiveScan {
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws SparxException when the kernel cannot run here, an input is not float32 on the
+     *     kernel's device, the shapes disagree, gradients are being recorded, or the native side
+     *     reports a failure
+     */
     @Override
     public final NDArray crossScanMerge(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d,
             NDArray deltaBias) {
