@@ -5,7 +5,7 @@
 #
 # OUTPUT_DIR receives libsparxscan.so (CPU, gcc) and, where nvcc is found and CUDA is true,
 # libsparxscan_cuda.so; they are packaged into the jar from there. HEADER_DIR holds the JNI headers
-# javac wrote (-h). A library is rebuilt only when a source or header is newer than it.
+# javac wrote (-h). A library is rebuilt only when a source or a header's content changed.
 #
 # Where the platform is not linux-x86_64, or gcc or the JNI headers are missing, the script says so
 # and builds nothing: the Java side then reports the library as unavailable and the NDArray scan is
@@ -37,6 +37,14 @@ if [ ! -f "$jni_include/jni.h" ]; then
 fi
 mkdir -p "$out_dir" "$work_dir"
 
+# javac rewrites the JNI headers on every compile; keep copies that change only when their content
+# does, so that an unchanged native interface does not trigger a rebuild
+headers="$work_dir/jni-headers"
+mkdir -p "$headers"
+for header in "$header_dir"/*.h; do
+  cmp -s "$header" "$headers/$(basename "$header")" || cp "$header" "$headers/"
+done
+
 # up_to_date TARGET SOURCES...: true when TARGET exists and is newer than every source
 up_to_date() {
   local target=$1
@@ -47,7 +55,7 @@ up_to_date() {
 
 cpu_lib="$out_dir/libsparxscan.so"
 cpu_sources=("$src_dir"/cpu/*.c)
-if up_to_date "$cpu_lib" "$src_dir/cpu" "$src_dir/common" "$header_dir" "$src_dir/build.sh"; then
+if up_to_date "$cpu_lib" "$src_dir/cpu" "$src_dir/common" "$headers" "$src_dir/build.sh"; then
   say "libsparxscan.so is up to date"
 else
   say "compiling libsparxscan.so with $cc"
@@ -55,7 +63,7 @@ else
   # hot loops through a target attribute and picks it at run time.
   "$cc" -std=gnu11 -O3 -march=x86-64 -mtune=generic -fPIC -shared -pthread \
     -fvisibility=hidden -Wall -Wextra -Wno-psabi -Werror \
-    -I"$jni_include" -I"$jni_include/linux" -I"$header_dir" -I"$src_dir/common" -I"$src_dir/cpu" \
+    -I"$jni_include" -I"$jni_include/linux" -I"$headers" -I"$src_dir/common" -I"$src_dir/cpu" \
     -Wl,-z,noexecstack -Wl,--no-undefined -static-libgcc \
     -o "$work_dir/libsparxscan.so" "${cpu_sources[@]}"
   mv "$work_dir/libsparxscan.so" "$cpu_lib"
@@ -73,7 +81,7 @@ if ! command -v "$nvcc" >/dev/null 2>&1; then
   rm -f "$cuda_lib"
   exit 0
 fi
-if up_to_date "$cuda_lib" "$src_dir/cuda" "$src_dir/common" "$header_dir" "$src_dir/build.sh"; then
+if up_to_date "$cuda_lib" "$src_dir/cuda" "$src_dir/common" "$headers" "$src_dir/build.sh"; then
   say "libsparxscan_cuda.so is up to date"
 else
   say "compiling libsparxscan_cuda.so with $nvcc"
@@ -83,7 +91,7 @@ else
   "$nvcc" -O3 -std=c++17 -shared -Xcompiler -fPIC,-fvisibility=hidden,-Wall \
     -gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 \
     -gencode arch=compute_90,code=compute_90 -cudart static \
-    -I"$jni_include" -I"$jni_include/linux" -I"$header_dir" -I"$src_dir/common" -I"$src_dir/cuda" \
+    -I"$jni_include" -I"$jni_include/linux" -I"$headers" -I"$src_dir/common" -I"$src_dir/cuda" \
     -o "$work_dir/libsparxscan_cuda.so" "$src_dir"/cuda/*.cu
   mv "$work_dir/libsparxscan_cuda.so" "$cuda_lib"
 fi
