@@ -10,7 +10,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.sparx.core.SparxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,6 +174,30 @@ class NativeSelectiveScanTest {
             ScanCase.assertRefused(new NativeSelectiveScan(), "a is missing", in);
         }
         assertThrows(SparxException.class, () -> new NativeSelectiveScan(0));
+    }
+
+    @Test
+    void servesSeveralThreadsAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<Double>> errors = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                ScanCase x = ScanCase.random(40 + i, 2, 9 + i, 1, 13, 11, 1, 1);
+                errors.add(pool.submit(() -> {
+                    // libtorch's grad mode is per thread and starts on: this thread does inference
+                    JniUtils.setGradMode(false);
+                    try (NDManager scope = NDManager.newBaseManager()) {
+                        return x.relativeError(new NativeSelectiveScan(2), scope);
+                    }
+                }));
+            }
+            for (Future<Double> error : errors) {
+                double e = error.get();
+                assertTrue(e <= TOLERANCE, () -> "relative L2 " + e);
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test
