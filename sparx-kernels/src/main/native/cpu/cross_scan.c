@@ -9,13 +9,13 @@
  * (H, W) order in per-task scratch laid out [position][lane]:
  *   1. u is transposed into that layout (8x8 register transposes); acc = (sum_k D_k) u, the four
  *      skip terms at once;
- *   2. for each direction k, an elementwise pass over all positions computes
+ *   2. for each direction k, elementwise passes over all positions compute
  *      dt = softplus(delta + bias), dA - 1 = expm1(dt A) and dBu = dt B u, vectorised across the
  *      8 channels; then the recurrence h = dA h + dBu, y = C h walks the positions in direction
  *      k's order, reading the scratch in place (the four permuted copies are never made), and
  *      adds y into acc;
  *   3. acc is transposed back into the 8 rows of out.
- * All transcendental work sits in the elementwise pass, where it vectorises; the recurrence is
+ * All transcendental work sits in the elementwise passes, where it vectorises; the recurrence is
  * the only sequential part.
  *
  * Precision: the state h is carried in double and the decay is kept as dA - 1. A float32 state

@@ -3,6 +3,7 @@ package dev.sparx.kernels;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDArray;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,15 +64,17 @@ final class AutoSelectiveScan implements SelectiveScan {
         if (GradientRecording.isRecording(inputs)) {
             return portable;
         }
-        if (!onCpu) {
-            for (NDArray input : inputs) {
-                if (!TorchDeviceMemory.isContiguous(input)) {
-                    return portable;
-                }
+        return onCpu ? cpu : allContiguous(inputs) ? gpu : portable;
+    }
+
+    /** The CUDA kernel reads storage as is; DJL's PyTorch arrays can tell whether it is contiguous. */
+    private static boolean allContiguous(NDArray... inputs) {
+        for (NDArray input : inputs) {
+            if (!(input instanceof PtNDArray) || !TorchDeviceMemory.isContiguous(input)) {
+                return false;
             }
-            return gpu;
         }
-        return cpu;
+        return true;
     }
 
     private void explainOnce(AtomicBoolean flag, String kernel, String reason) {
