@@ -20,6 +20,11 @@ public final class CudaSelectiveScan extends FusedScanKernel {
     /** The name users select this implementation by. */
     public static final String NAME = "cuda";
 
+    /** A scan on the GPU its inputs are on. */
+    public CudaSelectiveScan() {
+        super(NAME, Device.Type.GPU);
+    }
+
     /** @return the number of CUDA devices the kernel sees, 0 without the library, a driver or a GPU */
     public static int deviceCount() {
         return CudaScanLibrary.LIBRARY.isLoaded() ? CudaScanLibrary.deviceCount() : 0;
@@ -41,20 +46,9 @@ public final class CudaSelectiveScan extends FusedScanKernel {
         return unavailableReason().isEmpty();
     }
 
-    /** @return {@value #NAME} */
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     @Override
     Optional<String> unavailableHere() {
         return unavailableReason();
-    }
-
-    @Override
-    String deviceType() {
-        return Device.Type.GPU;
     }
 
     @Override

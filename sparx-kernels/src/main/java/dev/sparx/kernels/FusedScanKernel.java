@@ -15,6 +15,18 @@ import java.util.Optional;
  */
 abstract class FusedScanKernel implements SelectiveScan {
 
+    private final String name;
+    private final String deviceType;
+
+    /**
+     * @param name the name users select the kernel by
+     * @param deviceType the {@link Device.Type} its inputs must be on
+     */
+    FusedScanKernel(String name, String deviceType) {
+        this.name = name;
+        this.deviceType = deviceType;
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -32,9 +44,9 @@ abstract class FusedScanKernel implements SelectiveScan {
         }
         NDArray[] inputs = {u, delta, a, b, c, d, deltaBias};
         ScanShapes shapes = ScanShapes.check(name(), inputs);
-        if (!deviceType().equals(shapes.device.getDeviceType())) {
+        if (!deviceType.equals(shapes.device.getDeviceType())) {
             throw new SparxException(prefix + "the inputs are on " + shapes.device + "; this scan runs on "
-                    + deviceType() + " arrays (use auto or ndarray)");
+                    + deviceType + " arrays (use auto or ndarray)");
         }
         if (GradientRecording.isRecording(inputs)) {
             throw new SparxException(prefix + "gradients are being recorded and this scan has no backward;"
@@ -60,11 +72,14 @@ abstract class FusedScanKernel implements SelectiveScan {
         }
     }
 
+    /** @return the name users select the kernel by */
+    @Override
+    public final String name() {
+        return name;
+    }
+
     /** @return why the kernel cannot run in this process, or empty when it can */
     abstract Optional<String> unavailableHere();
-
-    /** @return the device type the kernel's inputs must be on, a {@link Device.Type} */
-    abstract String deviceType();
 
     /**
      * @param array an input or the output

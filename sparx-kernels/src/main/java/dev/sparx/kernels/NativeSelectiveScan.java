@@ -50,6 +50,7 @@ public final class NativeSelectiveScan extends FusedScanKernel {
      *     and benchmarks of that path)
      */
     NativeSelectiveScan(int threads, boolean baseline) {
+        super(NAME, Device.Type.CPU);
         if (threads < 1) {
             throw new SparxException("selective scan (native): threads is " + threads + "; expected at least 1");
         }
@@ -83,20 +84,9 @@ public final class NativeSelectiveScan extends FusedScanKernel {
         return threads;
     }
 
-    /** @return {@value #NAME} */
-    @Override
-    public String name() {
-        return NAME;
-    }
-
     @Override
     Optional<String> unavailableHere() {
         return unavailableReason();
-    }
-
-    @Override
-    String deviceType() {
-        return Device.Type.CPU;
     }
 
     @Override
