@@ -1,8 +1,13 @@
 package dev.sparx.examples;
 
 import dev.sparx.core.SparxException;
+import dev.sparx.examples.cli.BenchmarkCommand;
 import dev.sparx.examples.cli.CheckpointCommand;
+import dev.sparx.examples.cli.PredictCommand;
+import dev.sparx.examples.cli.PredictTensorCommand;
 import dev.sparx.examples.cli.PreprocessCommand;
+import dev.sparx.examples.cli.SummaryCommand;
+import dev.sparx.examples.cli.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +22,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "sparx 0.1.0",
         description = "SparX-Mamba image classifiers on DJL.",
-        subcommands = {CommandLine.HelpCommand.class, CheckpointCommand.class, PreprocessCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            BenchmarkCommand.class,
+            CheckpointCommand.class,
+            PreprocessCommand.class,
+            PredictTensorCommand.class,
+            SummaryCommand.class,
+            ValidateCommand.class,
+            PredictCommand.class
+        })
 public final class SparxCli {
 
     private SparxCli() {}

@@ -3,6 +3,9 @@ package dev.sparx.kernels;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * The lifetime of one operation's intermediate arrays. DJL puts the result of {@code a.op(b)} in
@@ -28,14 +31,16 @@ public final class ArrayScope implements AutoCloseable {
     /**
      * Opens a scope in the manager of the first activation.
      *
-     * @param activations the operation's inputs that are activations (not parameters); nulls are
-     *     skipped
+     * @param activations the operation's inputs that are activations (not parameters); nulls and
+     *     repeats are skipped
      * @return the scope
      */
     public static ArrayScope of(NDArray... activations) {
         ArrayScope s = new ArrayScope(activations[0].getManager());
+        Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (NDArray a : activations) {
-            if (a != null) {
+            // attaching one array twice would record the scope itself as where it goes back to
+            if (a != null && seen.add(a)) {
                 a.tempAttach(s.scope);
             }
         }

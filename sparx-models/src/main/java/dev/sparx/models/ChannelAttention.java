@@ -1,6 +1,7 @@
 package dev.sparx.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The channel attention of the cross-layer token mixer: the channels are split into
@@ -30,7 +31,10 @@ public final class ChannelAttention {
         NDArray qg = q.reshape(batch * groups, g, tokens);
         NDArray kg = k.reshape(batch * groups, g, tokens);
         NDArray vg = v.reshape(batch * groups, g, height * width);
-        NDArray scores = qg.matMul(kg.swapAxes(1, 2)).div(Math.sqrt(tokens));
+        // the scale as a libtorch-owned scalar: DJL's div(Number) wraps the number in a tensor over
+        // Java memory that autograd keeps for the backward pass after Java has freed it
+        NDArray scale = q.getManager().full(new Shape(), (float) (1 / Math.sqrt(tokens)), q.getDataType());
+        NDArray scores = qg.matMul(kg.swapAxes(1, 2)).mul(scale);
         return scores.softmax(2).matMul(vg).reshape(batch, d, height, width);
     }
 

@@ -38,7 +38,9 @@ public final class ClassifierHead extends AbstractBlock {
      * @return (B, C)
      */
     public NDArray embed(ParameterStore parameterStore, NDArray x, boolean training) {
-        return norm.forward(parameterStore, new NDList(x), training).head().mean(new int[] {2, 3});
+        NDArray normed = norm.forward(parameterStore, new NDList(x), training).head();
+        Shape s = normed.getShape();
+        return normed.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
     }
 
     /** {@inheritDoc} */

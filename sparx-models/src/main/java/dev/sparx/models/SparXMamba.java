@@ -17,6 +17,7 @@ import dev.sparx.kernels.SelectiveScans;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * SparX-Mamba: the stem, four {@link Stage}s and the classifier, as one DJL block that works with
@@ -30,12 +31,14 @@ import java.util.List;
 public final class SparXMamba extends AbstractBlock {
 
     private final SparXConfig config;
+    private final SelectiveScan scan;
     private final Stem stem;
     private final List<Stage> stages = new ArrayList<>();
     private final ClassifierHead head;
 
     private SparXMamba(Builder builder) {
         config = builder.config;
+        scan = builder.scan;
         stem = addChildBlock("patch_embed", new Stem(config.stemType(), config.dim(0)));
         for (int s = 0; s < SparXConfig.STAGES; s++) {
             stages.add(addChildBlock("layers." + s, new Stage(config, s, builder.scan)));
@@ -54,6 +57,11 @@ public final class SparXMamba extends AbstractBlock {
     /** @return the configuration this network was built from */
     public SparXConfig getConfig() {
         return config;
+    }
+
+    /** @return the selective-scan implementation the token mixers call */
+    public SelectiveScan getSelectiveScan() {
+        return scan;
     }
 
     /** @return the stem */
@@ -122,7 +130,7 @@ public final class SparXMamba extends AbstractBlock {
                 || s.get(0) < 1 || s.get(2) < 1 || s.get(3) < 1) {
             throw new SparxException(
                     "SparX-Mamba input must be a float32 image batch (B, 3, H, W); got "
-                            + x.getDataType().asNumpy().replace("<", "") + " " + s);
+                            + x.getDataType().name().toLowerCase(Locale.ROOT) + " " + s);
         }
         return x;
     }

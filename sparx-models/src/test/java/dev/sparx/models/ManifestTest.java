@@ -19,7 +19,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The full-size variants build exactly the released checkpoints' keys, shapes and counts. */
+/**
+ * The full-size variants build exactly the released checkpoints' keys, shapes and counts (parameters,
+ * entries, elements, multiply-accumulates at 224x224).
+ */
 class ManifestTest {
 
     static String resource(String name) throws IOException {
@@ -68,6 +71,7 @@ class ManifestTest {
             assertEquals(counts.get("state_dict_entries").getAsInt(), actual.size());
             assertEquals(counts.get("state_dict_elements").getAsLong(), elements);
             assertEquals(counts.get("parameters").getAsLong(), parameters);
+            assertEquals(counts.get("macs_224").getAsLong(), Complexity.macs(net));
         }
     }
 }
