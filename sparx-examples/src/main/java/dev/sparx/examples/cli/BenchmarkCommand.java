@@ -65,8 +65,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     private List<String> scans;
 
     @Option(names = "--threads", paramLabel = "N",
-            description = "libtorch's intra-op threads (default: libtorch's own choice, or"
-                    + " -Dai.djl.pytorch.num_threads).")
+            description = "libtorch's intra-op threads and the native scan's (default: libtorch's own"
+                    + " choice, or -Dai.djl.pytorch.num_threads; the native scan: every processor).")
     private Integer threads;
 
     @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
@@ -116,8 +116,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     private String measure(String scanName, int batch, StateDict weights) {
-        SparXMamba net = SparXMamba.builder().setConfig(model.config()).optSelectiveScan(SelectiveScans.byName(scanName))
-                .build();
+        int scanThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        SparXMamba net = SparXMamba.builder().setConfig(model.config())
+                .optSelectiveScan(SelectiveScans.byName(scanName, scanThreads)).build();
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         try (NDManager manager = NDManager.newBaseManager()) {
             Shape shape = new Shape(batch, 3, imgSize, imgSize);
