@@ -60,4 +60,25 @@ class SelectiveScansTest {
             assertInstanceOf(NdArraySelectiveScan.class, auto.choose(in));
         }
     }
+
+    @Test
+    void onAThreadOfItsOwnAutoUsesTheNativeKernelOnceTheThreadIsMarkedForInference() throws Exception {
+        assumeTrue(NativeSelectiveScan.isAvailable(), "no native library in this build");
+        AutoSelectiveScan auto = (AutoSelectiveScan) SelectiveScans.byName("auto", 1);
+        ScanCase x = ScanCase.random(32, 1, 4, 1, 3, 3, 1, 1);
+        java.util.List<Object> seen = new java.util.ArrayList<>();
+        Thread worker = new Thread(() -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                NDArray[] in = x.toNDArrays(manager);
+                seen.add(auto.choose(in)); // libtorch's default on a new thread: recording
+                InferenceThread.enter(manager);
+                seen.add(auto.choose(in));
+            }
+        });
+        worker.start();
+        worker.join();
+        assertEquals(2, seen.size(), "the worker failed");
+        assertInstanceOf(NdArraySelectiveScan.class, seen.get(0));
+        assertInstanceOf(NativeSelectiveScan.class, seen.get(1));
+    }
 }

@@ -6,6 +6,7 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import dev.sparx.core.image.EvalTransform;
 import dev.sparx.core.image.RgbImage;
+import dev.sparx.kernels.InferenceThread;
 import java.nio.file.Path;
 
 /**
@@ -48,6 +49,8 @@ public abstract class SparXImageTranslator<I, O> implements Translator<I, O> {
      */
     @Override
     public NDList processInput(TranslatorContext ctx, I input) {
+        // predictors run on the caller's thread, where libtorch may still record gradients
+        InferenceThread.enter(ctx.getNDManager());
         RgbImage rgb = ImageInputs.toRgb(input, ctx.getNDManager());
         return new NDList(transform.toNDArray(ctx.getNDManager(), rgb));
     }
