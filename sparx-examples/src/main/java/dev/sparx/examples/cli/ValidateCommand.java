@@ -62,7 +62,8 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DATA_DIR",
             description = "For imagefolder: a folder of class folders, or one holding val/. For fashion-mnist:"
-                    + " the folder of the IDX files (default " + "/usr/share/datasets/fashion-mnist).")
+                    + " the folder of the IDX files (default: /usr/share/datasets/fashion-mnist when installed, else the"
+                    + " test split shipped in data/fashion-mnist).")
     private Path dataDir;
 
     @Option(names = "--dataset", paramLabel = "KIND", defaultValue = "imagefolder",
@@ -181,7 +182,7 @@ public final class ValidateCommand implements Callable<Integer> {
             throw new SparxException("--img-size, --crop-pct, --interpolation and --class-map do not apply to"
                     + " Fashion-MNIST, whose 28x28 images go to the model as they are");
         }
-        Path dir = dataDir != null ? dataDir : FashionMnist.DEFAULT_DIR;
+        Path dir = dataDir != null ? dataDir : FashionMnist.defaultDir();
         FashionMnist data = FashionMnist.open(dir, FashionMnist.Split.TEST);
         return new Run<>(loader(data, FashionMnistTransform.eval(data.rows()), threads),
                 dir + " (" + FashionMnist.Split.TEST.prefix() + ")", data.rows(), 1.0, "none");
