@@ -1,11 +1,14 @@
 package dev.sparx.examples;
 
 import dev.sparx.core.SparxException;
+import dev.sparx.examples.cli.BenchmarkCommand;
 import dev.sparx.examples.cli.CheckpointCommand;
 import dev.sparx.examples.cli.FinetuneCommand;
+import dev.sparx.examples.cli.PredictCommand;
 import dev.sparx.examples.cli.PredictTensorCommand;
 import dev.sparx.examples.cli.PreprocessCommand;
 import dev.sparx.examples.cli.SummaryCommand;
+import dev.sparx.examples.cli.ValidateCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,11 +25,14 @@ import picocli.CommandLine.Command;
         description = "SparX-Mamba image classifiers on DJL.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            BenchmarkCommand.class,
             CheckpointCommand.class,
             FinetuneCommand.class,
             PreprocessCommand.class,
             PredictTensorCommand.class,
-            SummaryCommand.class
+            SummaryCommand.class,
+            ValidateCommand.class,
+            PredictCommand.class
         })
 public final class SparxCli {
 

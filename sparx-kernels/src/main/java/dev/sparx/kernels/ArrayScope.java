@@ -3,6 +3,9 @@ package dev.sparx.kernels;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 
 /**
  * The lifetime of one operation's intermediate arrays. DJL puts the result of {@code a.op(b)} in
@@ -34,7 +37,7 @@ public final class ArrayScope implements AutoCloseable {
      */
     public static ArrayScope of(NDArray... activations) {
         ArrayScope s = new ArrayScope(activations[0].getManager());
-        java.util.Set<NDArray> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<NDArray> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (NDArray a : activations) {
             // attaching one array twice would record the scope itself as where it goes back to
             if (a != null && seen.add(a)) {

@@ -1,8 +1,6 @@
 package dev.sparx.kernels;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
@@ -13,7 +11,7 @@ import ai.djl.nn.Activation;
  *
  * <p>Everything that is per position (softplus of the step size, the decays dt*A, the inputs
  * dt*B*u) is computed in spatial order; only the decays, inputs and C go through the cross scan,
- * in one call, into time-major sequences; {@link LinearRecurrence} runs the four directions of
+ * into time-major sequences; {@link LinearRecurrence} runs the four directions of
  * all channels together; C*h of each direction is merged back to (H, W) order, where the skip term
  * D*u is added once for the four directions.
  */
@@ -40,20 +38,18 @@ public final class NdArraySelectiveScan implements SelectiveScan {
             NDArray dt = Activation.softPlus(delta.add(bias)); // (B, K, D, H, W)
             NDArray logDecay = dt.expandDims(3).mul(stateMatrix); // (B, K, D, N, H, W)
             NDArray x = dt.mul(u.expandDims(1)).expandDims(3).mul(b.expandDims(2));
+            // each scanned separately so that every sequence tensor is contiguous: (L, B, K, D*N)
             Shape perDirection = new Shape(batch, k, channels * n, height, width);
-            NDArray scanned =
-                    CrossScan.apply(
-                            NDArrays.concat(
-                                    new NDList(logDecay.reshape(perDirection), x.reshape(perDirection), c), 2));
-            // (L, B, K, DN | DN | N)
-            NDList parts = scanned.split(new long[] {channels * n, 2 * channels * n}, 3);
+            NDArray h =
+                    LinearRecurrence.scan(
+                            CrossScan.apply(logDecay.reshape(perDirection)), CrossScan.apply(x.reshape(perDirection)));
+            NDArray cs = CrossScan.apply(c); // (L, B, K, N)
             long length = height * width;
-            NDArray h = LinearRecurrence.scan(parts.get(0), parts.get(1));
             NDArray y; // (L, B, K, D)
             if (n == 1) {
-                y = h.mul(parts.get(2));
+                y = h.mul(cs);
             } else {
-                y = h.reshape(length, batch, k, channels, n).mul(parts.get(2).expandDims(3)).sum(new int[] {4});
+                y = h.reshape(length, batch, k, channels, n).mul(cs.expandDims(3)).sum(new int[] {4});
             }
             NDArray out = CrossMerge.apply(y, height, width).add(u.mul(skip));
             return scope.keep(out);

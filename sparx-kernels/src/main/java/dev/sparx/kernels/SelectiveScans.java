@@ -2,72 +2,82 @@ package dev.sparx.kernels;
 
 import dev.sparx.core.SparxException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 
 /**
- * The selective-scan implementations users choose from by name ({@code --scan NAME}), and the
- * choice {@code auto} makes: the first implementation, in order of preference, that can run here.
+ * The selective-scan implementations users choose from by name ({@code --scan NAME}):
+ * {@code ndarray} (plain NDArray operations: any engine and device, differentiable), {@code native}
+ * (the CPU kernel, {@link NativeSelectiveScan}), {@code cuda} (the GPU kernel,
+ * {@link CudaSelectiveScan}), and {@code auto}, which decides per call: the native or CUDA kernel
+ * for float32 arrays on its device when it can run here and no gradients are being recorded (the
+ * kernels have no backward), else the NDArray one. Naming a kernel that cannot run here fails with
+ * the reason; {@code auto} falls back instead and logs the reason once.
  */
 public final class SelectiveScans {
 
-    /** The name that picks the fastest implementation that can run here. */
+    /** The name that picks, per call, the fastest implementation that can run. */
     public static final String AUTO = "auto";
 
-    /** Name to factory, fastest first; a factory throws {@link SparxException} when it cannot run. */
-    private static final Map<String, Supplier<SelectiveScan>> BY_PREFERENCE = new LinkedHashMap<>();
-
-    static {
-        BY_PREFERENCE.put(NdArraySelectiveScan.NAME, NdArraySelectiveScan::new);
-    }
-
     private SelectiveScans() {}
+
+    /**
+     * Finds an implementation; the native kernel uses every processor the JVM reports.
+     *
+     * @param name {@code auto} or one of {@link #names()}
+     * @return the implementation
+     * @throws SparxException if the name is unknown or that kernel cannot run here
+     */
+    public static SelectiveScan byName(String name) {
+        return byName(name, Runtime.getRuntime().availableProcessors());
+    }
 
     /**
      * Finds an implementation.
      *
      * @param name {@code auto} or one of {@link #names()}
+     * @param threads the most threads the native CPU kernel uses per call, at least 1
      * @return the implementation
-     * @throws SparxException if the name is unknown or that implementation cannot run here
+     * @throws SparxException if the name is unknown or that kernel cannot run here
      */
-    public static SelectiveScan byName(String name) {
+    public static SelectiveScan byName(String name, int threads) {
         if (AUTO.equals(name)) {
-            return auto();
+            return new AutoSelectiveScan(new NdArraySelectiveScan(), threads);
         }
-        Supplier<SelectiveScan> factory = BY_PREFERENCE.get(name);
-        if (factory == null) {
-            throw new SparxException("unknown selective scan '" + name + "'; expected one of " + choices());
+        if (NdArraySelectiveScan.NAME.equals(name)) {
+            return new NdArraySelectiveScan();
         }
-        return factory.get();
+        if (NativeSelectiveScan.NAME.equals(name)) {
+            NativeSelectiveScan.unavailableReason().ifPresent(reason -> {
+                throw new SparxException("selective scan 'native' cannot run here: " + reason);
+            });
+            return new NativeSelectiveScan(threads);
+        }
+        if (CudaSelectiveScan.NAME.equals(name)) {
+            CudaSelectiveScan.unavailableReason().ifPresent(reason -> {
+                throw new SparxException("selective scan 'cuda' cannot run here: " + reason);
+            });
+            return new CudaSelectiveScan();
+        }
+        throw new SparxException("unknown selective scan '" + name + "'; expected one of " + choices());
     }
 
     /**
-     * The fastest implementation that can run here.
+     * The per-call choice described above, the native kernel using every processor the JVM reports.
      *
-     * @return the implementation; the NDArray one runs everywhere
+     * @return the implementation named {@code auto}
      */
     public static SelectiveScan auto() {
-        List<String> failures = new ArrayList<>();
-        for (Map.Entry<String, Supplier<SelectiveScan>> e : BY_PREFERENCE.entrySet()) {
-            try {
-                return e.getValue().get();
-            } catch (SparxException unavailable) {
-                failures.add(e.getKey() + ": " + unavailable.getMessage());
-            }
-        }
-        throw new SparxException("no selective scan can run here: " + failures);
+        return byName(AUTO);
     }
 
     /** @return the names {@link #byName(String)} accepts besides {@code auto}, fastest first */
     public static List<String> names() {
-        return List.copyOf(BY_PREFERENCE.keySet());
+        return List.of(CudaSelectiveScan.NAME, NativeSelectiveScan.NAME, NdArraySelectiveScan.NAME);
     }
 
     private static String choices() {
         List<String> all = new ArrayList<>(List.of(AUTO));
-        all.addAll(BY_PREFERENCE.keySet());
+        all.addAll(names());
         return String.join(", ", all);
     }
 }

@@ -10,11 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.sparx.core.tensor.HostTensor;
-import dev.sparx.core.tensor.Npy;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -127,50 +122,10 @@ class NdArraySelectiveScanTest {
     }
 
     @Test
-    void matchesTheAuthorsScanOnTinyTStageOne() throws URISyntaxException {
-        // tiny_t's first scan (stage 1, block 0), batch 0, 2 channels of each direction, in the
-        // golden's sequence form: (1, 4*D, L) per direction
-        Path file = Path.of(getClass().getResource("/scan_tiny_t_slice.npz").toURI());
-        Map<String, HostTensor> g = Npy.readNpz(file);
-        int d = 2;
-        int side = 56;
-        int l = side * side;
-        float[] uSeq = g.get("u").toFloatArray();
-        float[] deltaSeq = g.get("delta").toFloatArray();
-        float[] bSeq = g.get("B").toFloatArray();
-        float[] cSeq = g.get("C").toFloatArray();
-        float[] outSeq = g.get("out").toFloatArray();
-        float[] u = new float[d * l];
-        float[] delta = new float[4 * d * l];
-        float[] b = new float[4 * l];
-        float[] c = new float[4 * l];
-        float[] expected = new float[d * l];
-        for (int k = 0; k < 4; k++) {
-            for (int t = 0; t < l; t++) {
-                int p = SequentialReference.position(k, t, side, side);
-                b[k * l + p] = bSeq[k * l + t];
-                c[k * l + p] = cSeq[k * l + t];
-                for (int ch = 0; ch < d; ch++) {
-                    int seq = (k * d + ch) * l + t;
-                    u[ch * l + p] = uSeq[seq];
-                    delta[(k * d + ch) * l + p] = deltaSeq[seq];
-                    expected[ch * l + p] += outSeq[seq];
-                }
-            }
-        }
+    void matchesTheAuthorsScanOnTinyTStageOne() {
+        GoldenScan golden = GoldenScan.load(GoldenScan.TINY_T);
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray y =
-                    scan.crossScanMerge(
-                            manager.create(u, new Shape(1, d, side, side)),
-                            manager.create(delta, new Shape(1, 4, d, side, side)),
-                            g.get("A").toNDArray(manager),
-                            manager.create(b, new Shape(1, 4, 1, side, side)),
-                            manager.create(c, new Shape(1, 4, 1, side, side)),
-                            g.get("D").toNDArray(manager),
-                            g.get("delta_bias").toNDArray(manager));
-            double err =
-                    SequentialReference.relativeL2(
-                            SequentialReference.toDouble(y.toFloatArray()), SequentialReference.toDouble(expected));
+            double err = ScanCase.relativeError(golden.input.run(scan, manager), golden.merged);
             assertTrue(err < 2e-6, "relative L2 error " + err);
         }
     }

@@ -2,6 +2,7 @@ package dev.sparx.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * Stochastic depth on a residual branch in training mode (timm's DropPath): each sample's branch is
@@ -22,8 +23,9 @@ final class DropPath {
             return branch;
         }
         double keep = 1 - rate;
+        // the mask carries no gradient, so DJL's scalar operations (see ChannelAttention) are safe here
         long[] maskShape = new long[branch.getShape().dimension()];
-        java.util.Arrays.fill(maskShape, 1);
+        Arrays.fill(maskShape, 1);
         maskShape[0] = branch.getShape().get(0);
         NDArray mask =
                 branch.getManager()

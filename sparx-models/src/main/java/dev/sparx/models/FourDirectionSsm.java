@@ -2,12 +2,13 @@ package dev.sparx.models;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.UniformInitializer;
 import dev.sparx.kernels.ArrayScope;
 import dev.sparx.kernels.CrossScan;
@@ -22,8 +23,8 @@ import java.util.List;
  * own: the mixer registers them.
  *
  * <p>The projections commute with the cross scan, so they run once on the map in spatial order, as
- * 1x1 convolutions: x_proj's rows regrouped so that the step-size rows of the four directions come
- * first, then B's, then C's; dt_projs as a convolution with 4 groups.
+ * matrix products: x_proj as one (K*(R+2N), D) by (D, L) product per image, dt_projs as K products
+ * (D, R) by (R, L) per image.
  */
 final class FourDirectionSsm {
 
@@ -66,13 +67,13 @@ final class FourDirectionSsm {
         ds = parameter("Ds", new Shape((long) K * inner), (m, shape, type) -> m.ones(shape, type));
     }
 
-    private static Parameter parameter(String name, Shape shape, ai.djl.training.initializer.Initializer init) {
+    private static Parameter parameter(String name, Shape shape, Initializer init) {
         return Parameter.builder().setName(name).setType(Parameter.Type.OTHER).optShape(shape).optInitializer(init)
                 .build();
     }
 
     /** softplus^-1 of dt, dt log-uniform in [1e-3, 1e-1] and at least 1e-4 (the authors' dt_init). */
-    private static NDArray stepBias(ai.djl.ndarray.NDManager m, Shape shape, ai.djl.ndarray.types.DataType type) {
+    private static NDArray stepBias(NDManager m, Shape shape, DataType type) {
         double lo = Math.log(1e-3);
         double hi = Math.log(1e-1);
         NDArray dt = m.randomUniform((float) lo, (float) hi, shape, type).exp().maximum(1e-4f);
@@ -96,24 +97,19 @@ final class FourDirectionSsm {
         long batch = s.get(0);
         long height = s.get(2);
         long width = s.get(3);
+        long rows = rank + 2L * state;
         try (ArrayScope scope = ArrayScope.of(z)) {
-            NDList rows =
-                    scope.own(parameterStore.getValue(xProjWeight, device, training).reshape(K, rank + 2L * state, inner))
-                            .split(new long[] {rank, rank + state}, 1);
-            NDArray projection =
-                    NDArrays.concat(
-                            new NDList(
-                                    rows.get(0).reshape(K * rank, inner, 1, 1),
-                                    rows.get(1).reshape((long) K * state, inner, 1, 1),
-                                    rows.get(2).reshape((long) K * state, inner, 1, 1)),
-                            0);
-            NDList x = Conv2d.conv2d(z, projection).head().split(new long[] {K * rank, K * (rank + state)}, 1);
+            // matrix products rather than 1x1 convolutions: with one libtorch thread and a batch below
+            // 16, a 1x1 convolution falls onto libtorch's slow path, and the grouped one of dt_projs
+            // runs group by group and concatenates
+            NDArray xWeight =
+                    scope.own(parameterStore.getValue(xProjWeight, device, training).reshape(K * rows, inner));
+            NDArray x =
+                    xWeight.matMul(z.reshape(batch, inner, height * width)).reshape(batch, K, rows, height * width);
+            NDList parts = x.split(new long[] {rank, rank + state}, 2);
             NDArray dtWeight =
-                    scope.own(parameterStore.getValue(dtProjsWeight, device, training).reshape(K * inner, rank, 1, 1));
-            NDArray delta =
-                    Conv2d.conv2d(x.get(0), dtWeight, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), K)
-                            .head()
-                            .reshape(batch, K, inner, height, width);
+                    scope.own(parameterStore.getValue(dtProjsWeight, device, training).reshape(K, inner, rank));
+            NDArray delta = dtWeight.matMul(parts.get(0)).reshape(batch, K, inner, height, width);
             NDArray a = scope.own(parameterStore.getValue(aLogs, device, training).exp()).neg();
             NDArray bias = scope.own(parameterStore.getValue(dtProjsBias, device, training).reshape((long) K * inner));
             Shape perDirection = new Shape(batch, K, state, height, width);
@@ -122,8 +118,8 @@ final class FourDirectionSsm {
                             z,
                             delta,
                             a,
-                            x.get(1).reshape(perDirection),
-                            x.get(2).reshape(perDirection),
+                            parts.get(1).reshape(perDirection),
+                            parts.get(2).reshape(perDirection),
                             parameterStore.getValue(ds, device, training),
                             bias);
             return scope.keep(y);
@@ -131,7 +127,7 @@ final class FourDirectionSsm {
     }
 
     /**
-     * Multiply-accumulates for one image: the projections as 1x1 convolutions, and the scan as
+     * Multiply-accumulates for one image: the projections, and the scan as
      * 9*L*(K*D)*N + L*(K*D), the count VMamba-style FLOP tables use.
      *
      * @param tokens L = H*W

@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Arrays;
 
 /**
  * GroupNorm with one group (the "GN" of ARCHITECTURE.md): each sample is normalised over all its
@@ -39,7 +40,7 @@ public final class GroupNorm extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         Shape perSample = x.getShape().slice(1);
         long[] perChannel = new long[perSample.dimension()];
-        java.util.Arrays.fill(perChannel, 1);
+        Arrays.fill(perChannel, 1);
         perChannel[0] = channels;
         NDArray gamma = parameterStore.getValue(weight, x.getDevice(), training);
         NDArray beta = parameterStore.getValue(bias, x.getDevice(), training);

@@ -13,7 +13,14 @@ import java.util.List;
  */
 public record LoadReport(int loaded, List<String> missing, List<String> unexpected, List<String> mismatched) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param loaded how many entries were copied into the network
+     * @param missing the network's keys the state dict lacks
+     * @param unexpected the state dict's keys the network does not have
+     * @param mismatched keys both have with different shapes or incompatible dtypes, described
+     */
     public LoadReport {
         missing = List.copyOf(missing);
         unexpected = List.copyOf(unexpected);

@@ -44,7 +44,9 @@ public final class SparXConfig {
 
     /** The two stems: v1 has two convolutions, v2 three. */
     public enum StemType {
+        /** conv s2, BN, GELU, conv s2, BN. */
         V1,
+        /** conv s2, BN, GELU, conv s1, BN, GELU, conv s2, BN. */
         V2
     }
 

@@ -17,6 +17,7 @@ import dev.sparx.kernels.SelectiveScans;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * SparX-Mamba: the stem, four {@link Stage}s and the classifier, as one DJL block that works with
@@ -129,7 +130,7 @@ public final class SparXMamba extends AbstractBlock {
                 || s.get(0) < 1 || s.get(2) < 1 || s.get(3) < 1) {
             throw new SparxException(
                     "SparX-Mamba input must be a float32 image batch (B, 3, H, W); got "
-                            + x.getDataType().name().toLowerCase(java.util.Locale.ROOT) + " " + s);
+                            + x.getDataType().name().toLowerCase(Locale.ROOT) + " " + s);
         }
         return x;
     }

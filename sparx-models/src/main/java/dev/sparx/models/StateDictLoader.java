@@ -111,7 +111,8 @@ public final class StateDictLoader {
         int n = Math.toIntExact(source.numel());
         ByteBuffer buffer = ByteBuffer.allocateDirect(n * type.getNumOfBytes()).order(ByteOrder.nativeOrder());
         if (HostTensor.toDjl(source.dtype()) == type) {
-            buffer.put(source.data().order(ByteOrder.LITTLE_ENDIAN));
+            // checkpoints are little-endian, as is every platform libtorch runs on
+            buffer.put(source.data());
         } else if (type == DataType.FLOAT32) {
             buffer.asFloatBuffer().put(source.toFloatArray());
         } else if (type == DataType.INT64) {

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.sparx.kernels.ArrayScope;
 import dev.sparx.kernels.SelectiveScan;
+import java.util.Arrays;
 
 /**
  * The token mixer {@code op} of a block (the authors' SparXSS2D), d = dim, D = 2d: an input
@@ -56,7 +57,7 @@ public final class TokenMixer extends AbstractBlock {
         for (Parameter p : ssm.parameters()) {
             addParameter(p);
         }
-        crossLayer = java.util.Arrays.stream(config.denseIndices(stage)).anyMatch(i -> i == block);
+        crossLayer = Arrays.stream(config.denseIndices(stage)).anyMatch(i -> i == block);
         shortcutWidth = crossLayer ? config.shortcutWidth(stage, block) : 0;
         if (crossLayer) {
             int width = shortcutWidth;

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** One of the golden cases copied into the test resources (tiny_t, tiny_s, tiny_b). */
-final class GoldenCase {
+public final class GoldenCase {
 
     final String name;
     final Path dir;
@@ -64,7 +64,7 @@ final class GoldenCase {
         return relativeL2(actual.toFloatArray(), expected.toFloatArray());
     }
 
-    static double relativeL2(float[] actual, float[] expected) {
+    public static double relativeL2(float[] actual, float[] expected) {
         if (actual.length != expected.length) {
             throw new AssertionError(actual.length + " values, expected " + expected.length);
         }

@@ -79,12 +79,14 @@ public final class Checkpoints {
         if (startsWith(head, ZIP_MAGIC) || startsWith(head, EMPTY_ZIP_MAGIC)) {
             return CheckpointFormat.PTH_ZIP;
         }
-        if ((head.get(0) & 0xff) == PICKLE_PROTO) {
-            return CheckpointFormat.PTH_LEGACY;
-        }
+        // safetensors first: its 8-byte header length can begin with the pickle PROTO byte 0x80,
+        // while a legacy pickle never has '{' at offset 8 (it starts with the LONG1 magic number)
         if (head.limit() >= 9 && head.get(8) == '{' && head.getLong(0) > 0
                 && head.getLong(0) <= file.length() - 8) {
             return CheckpointFormat.SAFETENSORS;
+        }
+        if ((head.get(0) & 0xff) == PICKLE_PROTO) {
+            return CheckpointFormat.PTH_LEGACY;
         }
         if (startsWith(head, new byte[] {0x1f, (byte) 0x8b})) {
             throw file.error("the file is gzip-compressed; decompress it first");

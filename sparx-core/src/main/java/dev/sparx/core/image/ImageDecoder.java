@@ -115,6 +115,20 @@ public final class ImageDecoder {
         }
     }
 
+    /**
+     * Converts an image already decoded by ImageIO (a DJL {@code Image} of the default factory wraps
+     * one) the way {@link #decode(Path)} converts its own decoding: from the raster's raw samples,
+     * not through {@code getRGB}, which converts gray from linear to sRGB where PIL copies it. The
+     * decoding itself was ImageIO's, so a JPEG with an ICC profile or CMYK data may differ from PIL.
+     *
+     * @param image an RGB, RGBA, gray, gray + alpha or palette image
+     * @return its pixels as PIL's {@code convert('RGB')} gives them for the same samples
+     * @throws ImageDecodeException for other colour spaces or sample sizes
+     */
+    public static RgbImage fromBufferedImage(BufferedImage image) {
+        return fromImage(image, "BufferedImage", false);
+    }
+
     private static void checkSize(ImageReader reader, String name) throws IOException {
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > MAX_PIXELS) {

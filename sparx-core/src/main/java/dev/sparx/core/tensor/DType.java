@@ -4,15 +4,25 @@ import dev.sparx.core.SparxException;
 
 /** The element types a checkpoint or a {@code .npy} file can hold, with their sizes in bytes. */
 public enum DType {
+    /** IEEE 754 single precision. */
     FLOAT32(4, "float32", "<f4"),
+    /** IEEE 754 half precision. */
     FLOAT16(2, "float16", "<f2"),
+    /** Brain floating point: float32's exponent, 7 mantissa bits; numpy has no such type. */
     BFLOAT16(2, "bfloat16", null),
+    /** IEEE 754 double precision. */
     FLOAT64(8, "float64", "<f8"),
+    /** Signed 8-bit integer. */
     INT8(1, "int8", "|i1"),
+    /** Signed 16-bit integer. */
     INT16(2, "int16", "<i2"),
+    /** Signed 32-bit integer. */
     INT32(4, "int32", "<i4"),
+    /** Signed 64-bit integer (BatchNorm's {@code num_batches_tracked}). */
     INT64(8, "int64", "<i8"),
+    /** Unsigned 8-bit integer. */
     UINT8(1, "uint8", "|u1"),
+    /** Boolean, one byte per element. */
     BOOL(1, "bool", "|b1");
 
     private final int byteSize;

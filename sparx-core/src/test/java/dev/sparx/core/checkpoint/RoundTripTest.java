@@ -1,5 +1,6 @@
 package dev.sparx.core.checkpoint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import dev.sparx.core.tensor.HostTensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -80,6 +82,19 @@ class RoundTripTest {
             Checkpoints.write(file, golden);
             assertSame(golden, Checkpoints.read(file));
         }
+    }
+
+    @Test
+    void safetensorsWhoseHeaderLengthStartsWithThePickleProtoByteIsReadAsSafetensors() throws IOException {
+        // a header of 0x80 bytes makes the file start with 0x80, the byte legacy pickles start with
+        String json = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+        String header = json + " ".repeat(0x80 - json.length());
+        ByteBuffer file = ByteBuffer.allocate(8 + 0x80 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        file.putLong(0x80).put(header.getBytes(StandardCharsets.US_ASCII)).putFloat(2.5f);
+        Path path = dir.resolve("proto_byte.safetensors");
+        Files.write(path, file.array());
+        StateDict sd = Checkpoints.read(path);
+        assertArrayEquals(new float[] {2.5f}, sd.get("w").toFloatArray());
     }
 
     @Test

@@ -16,13 +16,16 @@ import dev.sparx.core.tensor.Npy;
 import dev.sparx.kernels.SelectiveScans;
 import dev.sparx.models.SparXMamba;
 import dev.sparx.models.StateDictLoader;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 
 /**
  * {@code sparx predict-tensor}: runs a float32 NCHW batch from a {@code .npy} file through a network
@@ -57,12 +60,20 @@ public final class PredictTensorCommand implements Callable<Integer> {
             completionCandidates = ScanNames.class)
     private String scan;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Run the batch N times and report the fastest and the median time; the first run"
+                    + " of a process includes libtorch's warm-up (default ${DEFAULT-VALUE}).")
+    private int repeat;
+
     @Override
     public Integer call() throws TranslateException {
+        if (repeat < 1) {
+            throw new SparxException("--repeat " + repeat + ": expected at least 1");
+        }
         HostTensor batch = Npy.read(input);
         if (batch.rank() != 4) {
             throw new SparxException(
-                    "--input " + input + " has shape " + java.util.Arrays.toString(batch.shape())
+                    "--input " + input + " has shape " + Arrays.toString(batch.shape())
                             + "; expected a batch (B, 3, H, W)");
         }
         SparXMamba net = SparXMamba.builder().setConfig(model.config()).optSelectiveScan(SelectiveScans.byName(scan))
@@ -73,20 +84,30 @@ public final class PredictTensorCommand implements Callable<Integer> {
             StateDictLoader.load(net, Checkpoints.read(checkpoint));
             try (Predictor<NDList, NDList> predictor = m.newPredictor(new NoopTranslator());
                     NDManager manager = NDManager.newBaseManager()) {
-                long start = System.nanoTime();
-                NDArray logits = predictor.predict(new NDList(batch.toNDArray(manager))).singletonOrThrow();
-                double ms = (System.nanoTime() - start) / 1e6;
+                NDArray x = batch.toNDArray(manager);
+                double[] ms = new double[repeat];
+                NDArray logits = null;
+                for (int i = 0; i < repeat; i++) {
+                    long start = System.nanoTime();
+                    logits = predictor.predict(new NDList(x)).singletonOrThrow();
+                    ms[i] = (System.nanoTime() - start) / 1e6;
+                }
                 Npy.write(output, HostTensor.fromNDArray(logits));
-                spec.commandLine().getOut().printf(
-                        "%s: %s -> %s, logits %s, %.1f ms (scan %s)%n",
-                        model.label(), input, output, logits.getShape(), ms, net.getSelectiveScan().name());
+                double first = ms[0];
+                Arrays.sort(ms);
+                spec.commandLine().getOut().printf(Locale.ROOT,
+                        "%s: %s -> %s, logits %s, scan %s; forward %s%n", model.label(), input, output,
+                        logits.getShape(), net.getSelectiveScan().name(),
+                        repeat == 1 ? String.format(Locale.ROOT, "%.1f ms", first)
+                                : String.format(Locale.ROOT, "first %.1f ms, fastest %.1f ms, median %.1f ms"
+                                        + " over %d runs", first, ms[0], ms[repeat / 2], repeat));
             }
         }
         return 0;
     }
 
     /** The scan names picocli lists in the help. */
-    static final class ScanNames extends java.util.ArrayList<String> {
+    static final class ScanNames extends ArrayList<String> {
         private static final long serialVersionUID = 1L;
 
         ScanNames() {

@@ -1,10 +1,13 @@
 package dev.sparx.examples.data;
 
 import dev.sparx.core.SparxException;
+import dev.sparx.core.image.ImageDecodeException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code i} of an epoch's order draws its augmentation from {@code Seeds.random(seed, i)}, so a
  * batch's contents depend only on the order and the seed, never on thread timing.
  *
+ * <p>A sample that fails to load is an error, unless the loader was made to skip undecodable
+ * images: then a sample whose loading throws {@link ImageDecodeException} is left out of its batch
+ * and reported in {@link Batch#skipped()} (a batch may then be smaller than B, or empty).
+ *
  * @param <T> the sample type of the data set
  */
 public final class BatchLoader<T> implements AutoCloseable {
@@ -30,8 +37,11 @@ public final class BatchLoader<T> implements AutoCloseable {
      * @param labels B class indices
      * @param indices the data set index of each sample
      * @param shape {B, C, H, W}
+     * @param skipped the samples of this batch's share of the order that were left out because
+     *     they could not be decoded, in order
      */
-    public record Batch(float[] pixels, long[] labels, int[] indices, long[] shape) {
+    public record Batch(
+            float[] pixels, long[] labels, int[] indices, long[] shape, List<ImageDecodeException> skipped) {
 
         /** @return the number of samples B */
         public int size() {
@@ -45,6 +55,7 @@ public final class BatchLoader<T> implements AutoCloseable {
     private final SampleTransform<T> transform;
     private final int batchSize;
     private final int workers;
+    private final boolean skipUndecodable;
     private final ExecutorService pool;
 
     /**
@@ -56,6 +67,25 @@ public final class BatchLoader<T> implements AutoCloseable {
      * @param workers number of loading threads (at least 1)
      */
     public BatchLoader(LabelledImages<T> data, SampleTransform<T> transform, int batchSize, int workers) {
+        this(data, transform, batchSize, workers, false);
+    }
+
+    /**
+     * Creates a loader that may skip undecodable images.
+     *
+     * @param data the data set
+     * @param transform what each sample goes through
+     * @param batchSize B
+     * @param workers number of loading threads (at least 1)
+     * @param skipUndecodable whether a sample whose loading throws {@link ImageDecodeException} is
+     *     left out (and listed in {@link Batch#skipped()}) instead of failing the batch
+     */
+    public BatchLoader(
+            LabelledImages<T> data,
+            SampleTransform<T> transform,
+            int batchSize,
+            int workers,
+            boolean skipUndecodable) {
         if (batchSize < 1 || workers < 1) {
             throw new SparxException(
                     "batch size and worker count must be at least 1, got " + batchSize + " and " + workers);
@@ -64,6 +94,7 @@ public final class BatchLoader<T> implements AutoCloseable {
         this.transform = transform;
         this.batchSize = batchSize;
         this.workers = workers;
+        this.skipUndecodable = skipUndecodable;
         int id = POOL_ID.incrementAndGet();
         AtomicInteger thread = new AtomicInteger();
         ThreadFactory factory =
@@ -163,13 +194,32 @@ public final class BatchLoader<T> implements AutoCloseable {
         float[] pixels = new float[n * per];
         long[] labels = new long[n];
         int[] indices = new int[n];
+        List<ImageDecodeException> skipped = new ArrayList<>();
+        int kept = 0;
         for (int i = 0; i < n; i++) {
             int index = order[start + i];
-            indices[i] = index;
-            labels[i] = data.label(index);
-            transform.apply(data.load(index), Seeds.random(seed, start + i), pixels, i * per);
+            T sample;
+            try {
+                sample = data.load(index);
+            } catch (ImageDecodeException e) {
+                if (!skipUndecodable) {
+                    throw e;
+                }
+                skipped.add(e);
+                continue;
+            }
+            indices[kept] = index;
+            labels[kept] = data.label(index);
+            transform.apply(sample, Seeds.random(seed, start + i), pixels, kept * per);
+            kept++;
         }
-        return new Batch(pixels, labels, indices, new long[] {n, shape[0], shape[1], shape[2]});
+        if (kept < n) {
+            pixels = Arrays.copyOf(pixels, kept * per);
+            labels = Arrays.copyOf(labels, kept);
+            indices = Arrays.copyOf(indices, kept);
+        }
+        long[] batchShape = {kept, shape[0], shape[1], shape[2]};
+        return new Batch(pixels, labels, indices, batchShape, List.copyOf(skipped));
     }
 
     /** Stops the worker threads. */

@@ -20,6 +20,28 @@ public final class FashionMnist implements LabelledImages<GrayImage> {
     /** Where {@code apt-get install dataset-fashion-mnist} puts the files. */
     public static final Path DEFAULT_DIR = Path.of("/usr/share/datasets/fashion-mnist");
 
+    /** The project's own copy of the test split, relative to its root (system property {@code sparx.home}). */
+    private static final String SHIPPED_TEST_DIR = "data/fashion-mnist";
+
+    /**
+     * Where the data set is read from when no folder is given: {@link #DEFAULT_DIR} when the Debian
+     * package is installed, else the test split shipped in the project (found through the system
+     * property {@code sparx.home}, which {@code scripts/sparx} and the build set to the project's
+     * root), else {@link #DEFAULT_DIR}, whose absence {@link #open} then explains.
+     *
+     * @return the folder
+     */
+    public static Path defaultDir() {
+        if (Files.isDirectory(DEFAULT_DIR)) {
+            return DEFAULT_DIR;
+        }
+        String home = System.getProperty("sparx.home");
+        if (home != null && Files.isDirectory(Path.of(home, SHIPPED_TEST_DIR))) {
+            return Path.of(home, SHIPPED_TEST_DIR);
+        }
+        return DEFAULT_DIR;
+    }
+
     /** The class names in label order, as the data set's authors list them. */
     public static final List<String> CLASSES =
             List.of(

@@ -10,11 +10,8 @@ import dev.sparx.core.checkpoint.FloatCast;
 import dev.sparx.core.checkpoint.StateDict;
 import dev.sparx.core.tensor.DType;
 import dev.sparx.core.tensor.HostTensor;
-import dev.sparx.examples.SparxCli;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.sparx.examples.cli.CliRun.Outcome;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,28 +25,6 @@ class CheckpointCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int status, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-    }
-
-    private static Run sparx(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = SparxCli.run(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     private static String fixture(String name) {
         try {
             return Path.of(CheckpointCommandTest.class.getResource("/checkpoint/" + name).toURI()).toString();
@@ -60,7 +35,7 @@ class CheckpointCommandTest {
 
     @Test
     void inspectListsEveryTensorThenTheTotals() {
-        Run r = sparx("checkpoint", "inspect", fixture("state_dict.pth"));
+        Outcome r = CliRun.run("checkpoint", "inspect", fixture("state_dict.pth"));
         assertEquals(0, r.status(), r.err());
         List<String> lines = r.lines();
         assertEquals(17, lines.size(), r.out());
@@ -73,12 +48,12 @@ class CheckpointCommandTest {
 
     @Test
     void inspectSelectsEmaPrefixOrEverything() {
-        Run ema = sparx("checkpoint", "inspect", "--ema", fixture("timm_train_checkpoint.pth.tar"));
+        Outcome ema = CliRun.run("checkpoint", "inspect", "--ema", fixture("timm_train_checkpoint.pth.tar"));
         assertEquals(List.of("conv.weight float32 [4, 3, 3, 3]", "conv.bias float32 [4]", "2 tensors, 112 elements"),
                 ema.lines());
-        Run stripped = sparx("checkpoint", "inspect", "--strip-prefix", "module.", fixture("ddp_prefixed.pth"));
+        Outcome stripped = CliRun.run("checkpoint", "inspect", "--strip-prefix", "module.", fixture("ddp_prefixed.pth"));
         assertEquals("conv.weight float32 [4, 3, 3, 3]", stripped.lines().get(0));
-        Run all = sparx("checkpoint", "inspect", "--all", fixture("timm_train_checkpoint.pth.tar"));
+        Outcome all = CliRun.run("checkpoint", "inspect", "--all", fixture("timm_train_checkpoint.pth.tar"));
         assertTrue(all.lines().contains("optimizer.state.0.exp_avg float32 [4, 3, 3, 3]"), all.out());
         assertEquals("6 tensors, 333 elements", all.lines().get(6));
     }
@@ -86,11 +61,11 @@ class CheckpointCommandTest {
     @Test
     void aBadFileFailsWithItsErrorOnStderr() {
         String bad = fixture("bad_short_storage.pth");
-        Run r = sparx("checkpoint", "inspect", bad);
+        Outcome r = CliRun.run("checkpoint", "inspect", bad);
         assertEquals(2, r.status());
         assertEquals("", r.out());
         assertTrue(r.err().startsWith("error: " + bad + ": storage record"), r.err());
-        Run notCheckpoint = sparx("checkpoint", "inspect", fixture("bad_not_a_checkpoint.pth"));
+        Outcome notCheckpoint = CliRun.run("checkpoint", "inspect", fixture("bad_not_a_checkpoint.pth"));
         assertEquals(2, notCheckpoint.status());
         assertTrue(notCheckpoint.err().contains("not a checkpoint"), notCheckpoint.err());
     }
@@ -98,7 +73,7 @@ class CheckpointCommandTest {
     @Test
     void convertWritesABareStateDictInTheFormatOfTheExtension() {
         Path out = dir.resolve("ema.pth");
-        Run r = sparx("checkpoint", "convert", fixture("timm_train_checkpoint.pth.tar"), out.toString(), "--ema");
+        Outcome r = CliRun.run("checkpoint", "convert", fixture("timm_train_checkpoint.pth.tar"), out.toString(), "--ema");
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().startsWith("wrote 2 tensors, 112 elements to " + out), r.out());
         StateDict expected = Checkpoints.read(Path.of(fixture("timm_train_checkpoint.pth.tar")),
@@ -109,7 +84,7 @@ class CheckpointCommandTest {
     @Test
     void convertCastsFloatingTensorsAndStripsPrefixes() {
         Path out = dir.resolve("half.safetensors");
-        Run r = sparx("checkpoint", "convert", fixture("ddp_prefixed.pth"), out.toString(),
+        Outcome r = CliRun.run("checkpoint", "convert", fixture("ddp_prefixed.pth"), out.toString(),
                 "--strip-prefix", "module.", "--dtype", "bfloat16");
         assertEquals(0, r.status(), r.err());
         StateDict source = Checkpoints.read(Path.of(fixture("state_dict.pth")));
@@ -119,13 +94,13 @@ class CheckpointCommandTest {
     @Test
     void convertRefusesBadArgumentsAndWritesNothing() {
         Path out = dir.resolve("x.pth");
-        Run dtype = sparx("checkpoint", "convert", fixture("state_dict.pth"), out.toString(), "--dtype", "int8");
+        Outcome dtype = CliRun.run("checkpoint", "convert", fixture("state_dict.pth"), out.toString(), "--dtype", "int8");
         assertEquals(2, dtype.status());
         assertTrue(dtype.err().contains("--dtype must be one of float16, bfloat16, float32"), dtype.err());
-        Run ext = sparx("checkpoint", "convert", fixture("state_dict.pth"), dir.resolve("x.onnx").toString());
+        Outcome ext = CliRun.run("checkpoint", "convert", fixture("state_dict.pth"), dir.resolve("x.onnx").toString());
         assertEquals(2, ext.status());
         assertTrue(ext.err().contains("cannot tell the checkpoint format"), ext.err());
-        Run bad = sparx("checkpoint", "convert", fixture("bad_short_storage.pth"), out.toString());
+        Outcome bad = CliRun.run("checkpoint", "convert", fixture("bad_short_storage.pth"), out.toString());
         assertEquals(2, bad.status());
         assertFalse(Files.exists(out));
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sparx.core.SparxException;
 import java.io.IOException;
@@ -102,9 +101,8 @@ class FashionMnistTest {
     }
 
     @Test
-    void readsTheInstalledDataSetWhenPresent() {
-        assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
-        FashionMnist test = FashionMnist.open(FashionMnist.DEFAULT_DIR, FashionMnist.Split.TEST);
+    void readsTheDefaultTestSplit() {
+        FashionMnist test = FashionMnist.open(FashionMnist.defaultDir(), FashionMnist.Split.TEST);
         assertEquals(10_000, test.size());
         assertEquals(28, test.rows());
         assertEquals(28, test.cols());

@@ -1,0 +1,193 @@
+package dev.sparx.examples.cli;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import dev.sparx.core.SparxException;
+import dev.sparx.core.checkpoint.Checkpoints;
+import dev.sparx.core.checkpoint.StateDict;
+import dev.sparx.kernels.SelectiveScans;
+import dev.sparx.models.SparXMamba;
+import dev.sparx.models.StateDictLoader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sparx benchmark}: times the forward pass of a network (random weights as the spec
+ * initialises them, or a checkpoint's) for each batch size and selective scan asked for, and prints
+ * one JSON line per configuration.
+ */
+@Command(
+        name = "benchmark",
+        mixinStandardHelpOptions = true,
+        description = "Time forward passes of SparX-Mamba; one JSON line per batch size and scan.")
+public final class BenchmarkCommand implements Callable<Integer> {
+
+    /** The fewest timed passes a configuration gets. */
+    static final int MIN_RUNS = 5;
+
+    @Spec
+    private CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private ModelChoice model;
+
+    @Option(names = "--batch", paramLabel = "B", split = ",", defaultValue = "1",
+            description = "Batch sizes, comma-separated (default ${DEFAULT-VALUE}).")
+    private List<Integer> batches;
+
+    @Option(names = "--img-size", paramLabel = "N", defaultValue = "224",
+            description = "Side of the square input (default ${DEFAULT-VALUE}).")
+    private int imgSize;
+
+    @Option(names = "--scan", paramLabel = "SCAN", split = ",", defaultValue = SelectiveScans.AUTO,
+            description = "Selective scans, comma-separated: auto or ${COMPLETION-CANDIDATES}"
+                    + " (default ${DEFAULT-VALUE}).",
+            completionCandidates = PredictTensorCommand.ScanNames.class)
+    private List<String> scans;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "libtorch's intra-op threads and the native scan's (default: libtorch's own"
+                    + " choice, or -Dai.djl.pytorch.num_threads; the native scan: every processor).")
+    private Integer threads;
+
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
+            description = "Timed forward passes per configuration, at least 5 (default ${DEFAULT-VALUE}).")
+    private int runs;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2",
+            description = "Untimed passes before them (default ${DEFAULT-VALUE}).")
+    private int warmup;
+
+    @Option(names = "--checkpoint", paramLabel = "W.pth",
+            description = "Weights to load (.pth or .safetensors); random weights without it.")
+    private Path checkpoint;
+
+    @Override
+    public Integer call() {
+        if (runs < MIN_RUNS) {
+            throw new SparxException("--runs " + runs + ": expected at least " + MIN_RUNS);
+        }
+        if (warmup < 0) {
+            throw new SparxException("--warmup " + warmup + ": expected 0 or more");
+        }
+        if (imgSize < 1) {
+            throw new SparxException("--img-size " + imgSize + ": expected a positive size");
+        }
+        for (int b : batches) {
+            if (b < 1) {
+                throw new SparxException("--batch " + b + ": expected positive batch sizes");
+            }
+        }
+        Engine.getEngine("PyTorch");
+        if (threads != null) {
+            if (threads < 1) {
+                throw new SparxException("--threads " + threads + ": expected at least 1");
+            }
+            JniUtils.setNumThreads(threads);
+        }
+        StateDict weights = checkpoint == null ? null : Checkpoints.read(checkpoint);
+        PrintWriter out = spec.commandLine().getOut();
+        for (String scan : scans) {
+            for (int batch : batches) {
+                out.println(measure(scan, batch, weights));
+                out.flush();
+            }
+        }
+        return 0;
+    }
+
+    private String measure(String scanName, int batch, StateDict weights) {
+        int scanThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        SparXMamba net = SparXMamba.builder().setConfig(model.config())
+                .optSelectiveScan(SelectiveScans.byName(scanName, scanThreads)).build();
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Shape shape = new Shape(batch, 3, imgSize, imgSize);
+            net.initialize(manager, DataType.FLOAT32, shape);
+            if (weights != null) {
+                StateDictLoader.load(net, weights);
+            }
+            NDArray x = manager.randomNormal(shape);
+            for (int i = 0; i < warmup; i++) {
+                forward(net, manager, x);
+            }
+            double[] ms = new double[runs];
+            double[] cpuMs = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long c0 = cpu.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                forward(net, manager, x);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+                cpuMs[i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
+            }
+            double median = median(ms);
+            return String.format(Locale.ROOT,
+                    "{\"model\": \"%s\", \"batch\": %d, \"img_size\": %d, \"scan\": \"%s\", \"threads\": %d,"
+                            + " \"images_per_s\": %.3f, \"latency_ms_median\": %.1f, \"latency_ms_min\": %.1f,"
+                            + " \"thread_cpu_ms_median\": %.1f, \"runs\": %d, \"peak_rss_mb\": %s}",
+                    json(model.label()), batch, imgSize, json(net.getSelectiveScan().name()), JniUtils.getNumThreads(),
+                    batch * 1000 / median, median, Arrays.stream(ms).min().orElseThrow(), median(cpuMs), runs,
+                    peakRssMb());
+        }
+    }
+
+    /** One pass in its own sub-manager, so that its arrays are freed before the next. */
+    private static void forward(SparXMamba net, NDManager manager, NDArray x) {
+        try (NDManager pass = manager.newSubManager()) {
+            // reading one value waits for the result, whatever the engine's execution model
+            net.forward(new ParameterStore(pass, false), new NDList(x), false).head().getFloat(0, 0);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /**
+     * The process's peak resident set so far (VmHWM), in MB; {@code null} where /proc is missing.
+     * Several configurations in one process each see the largest peak before them too.
+     */
+    private static String peakRssMb() {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return "null";
+        }
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    long kb = Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
+                    return String.format(Locale.ROOT, "%.1f", kb / 1024.0);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new SparxException("cannot read VmHWM from " + status + ": " + e.getMessage(), e);
+        }
+        return "null";
+    }
+
+    private static String json(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

@@ -1,0 +1,22 @@
+/*
+ * The four-direction selective scan of SparX-Mamba with the cross scan and the cross merge fused,
+ * on the CPU; scan_args.h gives the layouts.
+ */
+#ifndef SPARX_CROSS_SCAN_H
+#define SPARX_CROSS_SCAN_H
+
+#include "scan_args.h"
+
+/*
+ * Runs the scan on up to `threads` threads (the caller's included) and writes out. `baseline`
+ * nonzero forces the baseline x86-64 code even where AVX2 is present (for tests and benchmarks).
+ * Returns NULL, or a static message when scratch memory could not be allocated (out is then
+ * incomplete). Calls from several threads are serialised: the worker pool and its scratch are
+ * shared.
+ */
+const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int baseline);
+
+/* The instruction set sparx_cross_scan_merge runs with the same `baseline`, for logs. */
+const char *sparx_scan_isa(int baseline);
+
+#endif
