@@ -165,7 +165,7 @@ public final class FinetuneCommand implements Callable<Integer> {
             FashionMnist train = FashionMnist.open(dir, FashionMnist.Split.TRAIN);
             int side = imgSize != null ? imgSize : train.cols();
             try (BatchLoader<GrayImage> trainBatches =
-                            new BatchLoader<>(train, FashionMnistTransform.train(side, 2), batchSize, threads);
+                            new BatchLoader<>(train, FashionMnistTransform.train(side), batchSize, threads);
                     BatchLoader<GrayImage> valBatches = new BatchLoader<>(
                             FashionMnist.open(dir, FashionMnist.Split.TEST), FashionMnistTransform.eval(side),
                             batchSize, threads)) {

@@ -48,7 +48,7 @@ class TrainingRunTest {
     }
 
     private static SampleTransform<GrayImage> augment() {
-        return FashionMnistTransform.train(ToyImages.SIDE, 1);
+        return FashionMnistTransform.train(ToyImages.SIDE);
     }
 
     @Test
