@@ -3,6 +3,7 @@ package dev.sparx.examples.validate;
 import dev.sparx.core.image.EvalTransform;
 import dev.sparx.core.image.Interpolation;
 import dev.sparx.models.SparXConfig;
+import dev.sparx.models.zoo.SparXTranslatorFactory;
 import java.util.Locale;
 
 /**
@@ -17,9 +18,9 @@ import java.util.Locale;
 public record EvalSettings(int imgSize, double cropPct, Interpolation interpolation) {
 
     /** The input side every released variant was trained and evaluated at. */
-    public static final int DEFAULT_IMG_SIZE = 224;
+    public static final int DEFAULT_IMG_SIZE = SparXTranslatorFactory.IMAGE_SIZE;
     /** The resize filter of every released variant. */
-    public static final Interpolation DEFAULT_INTERPOLATION = Interpolation.BICUBIC;
+    public static final Interpolation DEFAULT_INTERPOLATION = SparXTranslatorFactory.INTERPOLATION;
 
     /**
      * A model's defaults.

@@ -48,6 +48,9 @@ public final class SparXTranslatorFactory implements TranslatorFactory {
     /** The input size of timm's default configuration of the SparX models. */
     public static final int IMAGE_SIZE = 224;
 
+    /** The resize filter every released variant was evaluated with (timm's bicubic, PIL's filter). */
+    public static final Interpolation INTERPOLATION = Interpolation.BICUBIC;
+
     private static final Set<Pair<Type, Type>> SUPPORTED = new LinkedHashSet<>();
 
     static {
@@ -70,7 +73,7 @@ public final class SparXTranslatorFactory implements TranslatorFactory {
      * @return timm's eval transform: 224, the configuration's crop fraction, bicubic, ImageNet statistics
      */
     public static EvalTransform evalTransform(SparXConfig config) {
-        return EvalTransform.imagenet(IMAGE_SIZE, config.cropPct(), Interpolation.BICUBIC);
+        return EvalTransform.imagenet(IMAGE_SIZE, config.cropPct(), INTERPOLATION);
     }
 
     /**
