@@ -34,35 +34,12 @@
 #include <xmmintrin.h>
 
 #include "thread_pool.h"
+#include "vector_math.h"
 
-#define LANES 8
 #define DIRECTIONS 4
 #define MAX_PARTICIPANTS 256
 
-typedef float vf __attribute__((vector_size(LANES * sizeof(float))));
-typedef int32_t vi __attribute__((vector_size(LANES * sizeof(int32_t))));
 typedef double vd __attribute__((vector_size(LANES * sizeof(double))));
-typedef double vd4 __attribute__((vector_size(LANES / 2 * sizeof(double))));
-
-#define INLINE static inline __attribute__((always_inline))
-
-INLINE vf splat(float x) {
-    return (vf){x, x, x, x, x, x, x, x};
-}
-
-INLINE vf pick(vi mask, vf yes, vf no) {
-    return (vf) ((mask & (vi) yes) | (~mask & (vi) no));
-}
-
-INLINE vf load_unaligned(const float *p) {
-    vf v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-INLINE void store_unaligned(float *p, vf v) {
-    memcpy(p, &v, sizeof v);
-}
 
 /* Element p of 8 rows as one vector, lane j from rows[j]. */
 INLINE vf gather_rows(const float *const rows[LANES], int64_t p) {
@@ -94,53 +71,6 @@ INLINE void transpose8(vf r[LANES]) {
         r[i] = __builtin_shuffle(s[i], s[i + 4], lo_halves);
         r[i + 4] = __builtin_shuffle(s[i], s[i + 4], hi_halves);
     }
-}
-
-/*
- * The range reduction of Cephes' expf for x <= 88.7: x = n ln2 + r with |r| <= ln2 / 2 (ln2
- * split in two parts so the reduction is exact); e^r - 1 = r + r^2 P(r) with Cephes' degree-5 P.
- * Then e^x = 2^n (1 + em1) and e^x - 1 = 2^n em1 + (2^n - 1), both without cancellation.
- */
-typedef struct {
-    vf scale; /* 2^n */
-    vf em1;   /* e^r - 1 */
-} exp_parts;
-
-INLINE exp_parts reduce_exp(vf x) {
-    /* round to nearest by the 1.5 * 2^23 trick: exact for |v| < 2^22 */
-    vf n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-    vf r = x - n * 0.693359375f;
-    r = r - n * -2.12194440e-4f;
-    vf p = splat(1.9875691500e-4f);
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    exp_parts parts = {(vf) ((__builtin_convertvector(n, vi) + 127) << 23), p * (r * r) + r};
-    return parts;
-}
-
-/*
- * Results below FLT_MIN are flushed (e^x to 0, e^x - 1 to -1) rather than made subnormal:
- * subnormal arithmetic is very slow on x86, and the difference is under 1.2e-38.
- */
-#define UNDERFLOW_BOUND -87.33654475f
-#define OVERFLOW_BOUND 88.7228390f
-
-/* e^x for x <= 0 (the only range the softplus needs). NaN stays NaN. */
-INLINE vf v_exp_nonpositive(vf x) {
-    exp_parts e = reduce_exp(x);
-    return pick(x < UNDERFLOW_BOUND, splat(0.0f), e.scale * e.em1 + e.scale);
-}
-
-/* e^x - 1 for any x, accurate near 0; +inf above ln(FLT_MAX). NaN stays NaN. */
-INLINE vf v_expm1(vf x) {
-    vi overflow = x > OVERFLOW_BOUND;
-    exp_parts e = reduce_exp(pick(overflow, splat(0.0f), x));
-    vf result = e.scale * e.em1 + (e.scale - 1.0f);
-    result = pick(x < UNDERFLOW_BOUND, splat(-1.0f), result);
-    return pick(overflow, splat(__builtin_inff()), result);
 }
 
 /*
@@ -390,11 +320,6 @@ static void run_task_baseline(void *arg, int64_t task, int worker) {
     run_task(arg, task, worker);
 }
 
-static int has_v3(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("x86-64-v3");
-}
-
 const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int baseline) {
     int64_t blocks = (args->channels + LANES - 1) / LANES;
     int64_t tasks = args->batch * blocks;
@@ -418,11 +343,11 @@ const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int
         }
     }
     job work = {args, blocks};
-    sparx_pool_run((int) participants, tasks, !baseline && has_v3() ? run_task_v3 : run_task_baseline, &work);
+    sparx_pool_run((int) participants, tasks, !baseline && sparx_has_v3() ? run_task_v3 : run_task_baseline, &work);
     pthread_mutex_unlock(&call_mutex);
     return NULL;
 }
 
 const char *sparx_scan_isa(int baseline) {
-    return !baseline && has_v3() ? "x86-64-v3 (AVX2, FMA)" : "x86-64 baseline (SSE2)";
+    return !baseline && sparx_has_v3() ? "x86-64-v3 (AVX2, FMA)" : "x86-64 baseline (SSE2)";
 }

@@ -5,6 +5,8 @@
 
 #define MAX_WORKERS 255
 
+/* held for a whole run, so that callers on several threads take turns */
+static pthread_mutex_t run_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_posted = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t job_done = PTHREAD_COND_INITIALIZER;
@@ -75,6 +77,7 @@ int sparx_pool_run(int threads, int64_t ntasks, sparx_task_fn fn, void *arg) {
     if (helpers > MAX_WORKERS) {
         helpers = MAX_WORKERS;
     }
+    pthread_mutex_lock(&run_mutex);
     pthread_mutex_lock(&pool_mutex);
     if (helpers > 0) {
         int available = ensure_workers(helpers);
@@ -87,6 +90,7 @@ int sparx_pool_run(int threads, int64_t ntasks, sparx_task_fn fn, void *arg) {
         for (int64_t task = 0; task < ntasks; task++) {
             fn(arg, task, 0);
         }
+        pthread_mutex_unlock(&run_mutex);
         return 1;
     }
     job_fn = fn;
@@ -106,5 +110,6 @@ int sparx_pool_run(int threads, int64_t ntasks, sparx_task_fn fn, void *arg) {
         pthread_cond_wait(&job_done, &pool_mutex);
     }
     pthread_mutex_unlock(&pool_mutex);
+    pthread_mutex_unlock(&run_mutex);
     return helpers + 1;
 }

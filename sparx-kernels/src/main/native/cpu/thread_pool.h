@@ -12,8 +12,8 @@ typedef void (*sparx_task_fn)(void *arg, int64_t task, int worker);
 
 /*
  * Runs tasks 0..ntasks-1 on up to `threads` participants, the calling thread included, and returns
- * when all are done. Returns the number of participants used (at least 1). Not reentrant: callers
- * serialise (see cross_scan.c).
+ * when all are done. Returns the number of participants used (at least 1). Calls from several
+ * threads take turns; a task must not itself call sparx_pool_run.
  */
 int sparx_pool_run(int threads, int64_t ntasks, sparx_task_fn fn, void *arg);
 

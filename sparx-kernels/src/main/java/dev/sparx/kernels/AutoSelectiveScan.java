@@ -61,7 +61,7 @@ final class AutoSelectiveScan implements SelectiveScan {
             explainOnce(CUDA_EXPLAINED, "cuda", CudaSelectiveScan.unavailableReason().orElseThrow());
             return portable;
         }
-        if (GradientRecording.isRecording(inputs)) {
+        if (GradientRecording.isRecording(inputs) || onCpu && !NativeKernels.chosenAutomatically()) {
             return portable;
         }
         return onCpu ? cpu : allContiguous(inputs) ? gpu : portable;

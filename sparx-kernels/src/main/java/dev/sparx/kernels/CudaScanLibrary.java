@@ -22,7 +22,7 @@ final class CudaScanLibrary {
      * Enqueues the fused scan on the legacy default stream of the device holding the buffers. Every
      * buffer is a direct buffer wrapping device memory (its address a device pointer, its capacity
      * the allocation's byte size, as {@link TorchDeviceMemory} gives them), float32, contiguous.
-     * The shapes are those of {@link NativeScanLibrary#crossScanMerge}.
+     * The shapes are those of {@link NativeKernels#crossScanMerge}.
      *
      * @return null once launched, else what was wrong
      */

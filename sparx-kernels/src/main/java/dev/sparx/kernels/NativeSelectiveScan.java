@@ -60,12 +60,12 @@ public final class NativeSelectiveScan extends FusedScanKernel {
 
     /** @return whether the native library is loaded on this platform */
     public static boolean isAvailable() {
-        return NativeScanLibrary.LIBRARY.isLoaded();
+        return NativeKernels.LIBRARY.isLoaded();
     }
 
     /** @return why the native library could not be loaded, or empty when it is loaded */
     public static Optional<String> unavailableReason() {
-        return NativeScanLibrary.LIBRARY.failure();
+        return NativeKernels.LIBRARY.failure();
     }
 
     /**
@@ -76,7 +76,7 @@ public final class NativeSelectiveScan extends FusedScanKernel {
         if (!isAvailable()) {
             throw new SparxException("selective scan (native): " + unavailableReason().orElseThrow());
         }
-        return NativeScanLibrary.instructionSet(baseline);
+        return NativeKernels.instructionSet(baseline);
     }
 
     /** @return the most threads one call uses */
@@ -96,7 +96,7 @@ public final class NativeSelectiveScan extends FusedScanKernel {
 
     @Override
     String run(ByteBuffer[] in, ByteBuffer out, ScanShapes s) {
-        return NativeScanLibrary.crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6], out, s.batch,
+        return NativeKernels.crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6], out, s.batch,
                 s.channels, s.state, s.height, s.width, threads, baseline);
     }
 }

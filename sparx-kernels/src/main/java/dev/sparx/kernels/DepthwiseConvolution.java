@@ -1,0 +1,139 @@
+package dev.sparx.kernels;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.sparx.core.SparxException;
+
+/**
+ * A depthwise 2-D convolution (stride 1, an odd square kernel, zero padding that keeps the size)
+ * followed by what SparX-Mamba applies to its result: nothing, SiLU, GELU, the residual x + y, or
+ * GELU of the residual. Two forms compute it:
+ *
+ * <ul>
+ *   <li>the NDArray form: libtorch's convolution, then the epilogue as NDArray operations; what
+ *       autograd differentiates;
+ *   <li>the native CPU kernel ({@code libsparxscan.so}): one pass per output element, bias and
+ *       epilogue included, vectorised along rows and threaded across (image, channel) planes.
+ *       libtorch runs these convolutions through oneDNN on the NCHW layout at a small fraction of
+ *       memory bandwidth (docs/performance.md), and each epilogue operation would be another pass.
+ * </ul>
+ *
+ * {@link #apply} takes the native kernel for float32 CPU arrays when it is loaded and no gradients
+ * are being recorded (and the system property {@code sparx.kernels.native} is not {@code false}),
+ * and the NDArray form otherwise.
+ */
+public final class DepthwiseConvolution {
+
+    /** What is applied to y = conv(x) + bias. The order is the native kernel's numbering. */
+    public enum Epilogue {
+        /** y */
+        NONE,
+        /** y * sigmoid(y) */
+        SILU,
+        /** GELU(y), the exact (erf) form */
+        GELU,
+        /** x + y */
+        RESIDUAL,
+        /** GELU(x + y) */
+        RESIDUAL_GELU;
+
+        NDArray applyTo(NDArray y, NDArray x) {
+            switch (this) {
+                case SILU:
+                    return y.mul(Activation.sigmoid(y));
+                case GELU:
+                    return Activation.gelu(y);
+                case RESIDUAL:
+                    return x.add(y);
+                case RESIDUAL_GELU:
+                    return Activation.gelu(x.add(y));
+                default:
+                    return y;
+            }
+        }
+    }
+
+    private DepthwiseConvolution() {}
+
+    /**
+     * @param x (B, C, H, W)
+     * @param weight (C, 1, K, K), K odd
+     * @param bias (C), or null for none
+     * @param epilogue what follows the convolution
+     * @return (B, C, H, W), in x's manager
+     */
+    public static NDArray apply(NDArray x, NDArray weight, NDArray bias, Epilogue epilogue) {
+        return CpuKernelCall.fits(x, weight, bias)
+                ? nativeKernel(x, weight, bias, epilogue, JniUtils.getNumThreads(), false)
+                : portable(x, weight, bias, epilogue);
+    }
+
+    /**
+     * The NDArray form.
+     *
+     * @param x (B, C, H, W)
+     * @param weight (C, 1, K, K), K odd
+     * @param bias (C), or null for none
+     * @param epilogue what follows the convolution
+     * @return (B, C, H, W)
+     */
+    public static NDArray portable(NDArray x, NDArray weight, NDArray bias, Epilogue epilogue) {
+        int kernel = checkShapes(x, weight, bias);
+        Shape one = new Shape(1, 1);
+        NDArray y = Conv2d.conv2d(x, weight, bias, one, new Shape(kernel / 2, kernel / 2), one,
+                (int) x.getShape().get(1)).singletonOrThrow();
+        return epilogue.applyTo(y, x);
+    }
+
+    /**
+     * The native CPU kernel. Inputs are read in place where they are contiguous (DJL copies others
+     * first); the output is written straight into a new array's storage.
+     *
+     * @param x (B, C, H, W), float32 on the CPU
+     * @param weight (C, 1, K, K), K odd, at most 15
+     * @param bias (C), or null for none
+     * @param epilogue what follows the convolution
+     * @param threads the most threads to use, the caller's included
+     * @param baseline true to run the baseline x86-64 code even where AVX2 is present
+     * @return (B, C, H, W)
+     * @throws SparxException where the library is not loaded, gradients are being recorded, or an
+     *     input is not float32 on the CPU or has the wrong shape
+     */
+    static NDArray nativeKernel(NDArray x, NDArray weight, NDArray bias, Epilogue epilogue, int threads,
+            boolean baseline) {
+        String prefix = "depthwise convolution (native): ";
+        CpuKernelCall.check(prefix, threads, x, weight, bias);
+        int kernel = checkShapes(x, weight, bias);
+        if (kernel > 15) {
+            throw new SparxException(prefix + "the kernel is " + kernel + "x" + kernel + "; the native kernel takes at"
+                    + " most 15x15");
+        }
+        Shape s = x.getShape();
+        return CpuKernelCall.into(x, prefix, out -> NativeKernels.depthwiseConv2d(CpuKernelCall.storage(x),
+                CpuKernelCall.storage(weight), CpuKernelCall.storage(bias), out, Math.toIntExact(s.get(0)),
+                Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2)), Math.toIntExact(s.get(3)), kernel,
+                epilogue.ordinal(), threads, baseline));
+    }
+
+    /** @return K, after checking x (B, C, H, W), weight (C, 1, K, K) with K odd, bias (C) */
+    private static int checkShapes(NDArray x, NDArray weight, NDArray bias) {
+        String prefix = "depthwise convolution: ";
+        Shape s = x.getShape();
+        if (s.dimension() != 4) {
+            throw new SparxException(prefix + "x has shape " + s + "; expected (B, C, H, W)");
+        }
+        long channels = s.get(1);
+        Shape w = weight.getShape();
+        if (w.dimension() != 4 || w.get(0) != channels || w.get(1) != 1 || w.get(2) != w.get(3) || w.get(2) % 2 == 0) {
+            throw new SparxException(prefix + "weight has shape " + w + "; expected (" + channels
+                    + ", 1, K, K) with K odd");
+        }
+        if (bias != null && !bias.getShape().equals(new Shape(channels))) {
+            throw new SparxException(prefix + "bias has shape " + bias.getShape() + "; expected (" + channels + ")");
+        }
+        return (int) w.get(2);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sparx.kernels;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The JNI surface of {@code libsparxscan.so}, the CPU kernels (sources under
+ * {@code src/main/native/cpu}): the fused selective scan, the depthwise convolution and GroupNorm. Callers check {@link #LIBRARY} before calling a native method.
+ */
+final class NativeKernels {
+
+    /** The loaded library, or why it could not be loaded. */
+    static final BundledLibrary LIBRARY = BundledLibrary.load("sparxscan", "gcc");
+
+    /**
+     * The system property that, set to {@code false}, keeps automatic choices off the native
+     * kernels (the scan's {@code auto}, the depthwise convolutions), e.g. to compare with the
+     * NDArray forms in one process.
+     */
+    static final String AUTO_PROPERTY = "sparx.kernels.native";
+
+    private NativeKernels() {}
+
+    /** @return whether automatic choices may take the native kernels: loaded and not turned off */
+    static boolean chosenAutomatically() {
+        return LIBRARY.isLoaded() && !"false".equalsIgnoreCase(System.getProperty(AUTO_PROPERTY));
+    }
+
+    /**
+     * Runs the fused four-direction scan. Every buffer is a direct buffer over contiguous float32
+     * data in native byte order; the native side rechecks sizes and alignment against the
+     * dimensions and returns a message rather than reading or writing out of bounds.
+     *
+     * @param u (B, D, H, W)
+     * @param delta (B, K, D, H, W)
+     * @param a (K*D, N)
+     * @param b (B, K, N, H, W)
+     * @param c (B, K, N, H, W)
+     * @param d (K*D)
+     * @param deltaBias (K*D)
+     * @param out (B, D, H, W), written entirely; must not overlap an input
+     * @param batch B
+     * @param channels D
+     * @param state N
+     * @param height H
+     * @param width W
+     * @param threads the most threads to use, the caller's included
+     * @param baseline true to run the baseline x86-64 code even where AVX2 is present
+     * @return null on success, else what was wrong
+     */
+    static native String crossScanMerge(ByteBuffer u, ByteBuffer delta, ByteBuffer a, ByteBuffer b, ByteBuffer c,
+            ByteBuffer d, ByteBuffer deltaBias, ByteBuffer out, int batch, int channels, int state, int height,
+            int width, int threads, boolean baseline);
+
+    /**
+     * @param baseline as for {@link #crossScanMerge}
+     * @return the instruction set the kernel runs with on this processor
+     */
+    static native String instructionSet(boolean baseline);
+
+    /**
+     * Runs a depthwise convolution, stride 1, padding kernel/2, with the bias and the epilogue
+     * fused. Every buffer is a direct buffer over contiguous float32 data in native byte order; the
+     * native side rechecks sizes and alignment.
+     *
+     * @param input (B, C, H, W)
+     * @param weight (C, 1, K, K)
+     * @param bias (C), or null for none
+     * @param out (B, C, H, W), written entirely; must not overlap an input
+     * @param batch B
+     * @param channels C
+     * @param height H
+     * @param width W
+     * @param kernel K, odd, at most 15
+     * @param epilogue the ordinal of a {@link DepthwiseConvolution.Epilogue}
+     * @param threads the most threads to use, the caller's included
+     * @param baseline true to run the baseline x86-64 code even where AVX2 is present
+     * @return null on success, else what was wrong
+     */
+    static native String depthwiseConv2d(ByteBuffer input, ByteBuffer weight, ByteBuffer bias, ByteBuffer out,
+            int batch, int channels, int height, int width, int kernel, int epilogue, int threads, boolean baseline);
+
+    /**
+     * Runs GroupNorm with one group: each sample normalised over (C, H*W) with its biased variance,
+     * then scaled and shifted per channel. Buffers as for {@link #depthwiseConv2d}.
+     *
+     * @param input (B, C, H*W)
+     * @param weight (C)
+     * @param bias (C)
+     * @param out (B, C, H*W), written entirely; must not overlap an input
+     * @param batch B
+     * @param channels C
+     * @param spatial H*W
+     * @param eps added to the variance
+     * @param threads the most threads to use, the caller's included
+     * @param baseline true to run the baseline x86-64 code even where AVX2 is present
+     * @return null on success, else what was wrong
+     */
+    static native String groupNorm(ByteBuffer input, ByteBuffer weight, ByteBuffer bias, ByteBuffer out, int batch,
+            int channels, int spatial, double eps, int threads, boolean baseline);
+}

@@ -1,0 +1,202 @@
+/*
+ * Depthwise convolution on the CPU, one (image, channel) plane per task.
+ *
+ * A task copies its plane into a zero-bordered scratch whose rows are padded to whole vectors, so
+ * the stencil loop has no edge cases: each output vector of 8 columns is the bias plus K*K
+ * products of a broadcast weight with an unaligned load of 8 neighbours. The epilogue (residual,
+ * SiLU, GELU) runs on that vector before its only store, so the activation costs no extra pass over
+ * memory, which is what bounds these layers (few multiply-adds per byte).
+ *
+ * Taps are summed in row-major order after the bias; libtorch/oneDNN sum in another order, so the
+ * results agree to float32 rounding, not bit for bit.
+ */
+#include "depthwise.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "thread_pool.h"
+#include "vector_math.h"
+
+#define MAX_KERNEL 15
+
+/*
+ * erf(z) through Abramowitz and Stegun 7.1.26 (absolute error below 1.5e-7), the approximation
+ * libtorch's vectorised float erf uses too. Returned as 1 + erf(z), formed without cancellation
+ * for negative z: 1 + erf(z) = q there and 2 - q above, with q = t P(t) e^-z^2, t = 1/(1 + p|z|).
+ */
+INLINE vf v_one_plus_erf(vf z) {
+    vf abs_z = (vf) ((vi) z & ~(vi) splat(-0.0f));
+    vf t = 1.0f / (abs_z * 0.3275911f + 1.0f);
+    vf poly = splat(1.061405429f);
+    poly = poly * t - 1.453152027f;
+    poly = poly * t + 1.421413741f;
+    poly = poly * t - 0.284496736f;
+    poly = poly * t + 0.254829592f;
+    vf q = poly * t * v_exp(-(z * z));
+    return pick(z < 0.0f, q, 2.0f - q);
+}
+
+/* torch.nn.functional.gelu without approximation: x/2 (1 + erf(x / sqrt 2)). */
+INLINE vf v_gelu(vf x) {
+    return 0.5f * x * v_one_plus_erf(x * 0.70710678118654752f);
+}
+
+/* torch.nn.functional.silu: x / (1 + e^-x). */
+INLINE vf v_silu(vf x) {
+    return x / (1.0f + v_exp(-x));
+}
+
+INLINE vf epilogue(int kind, vf y, vf x) {
+    switch (kind) {
+        case SPARX_EPILOGUE_SILU:
+            return v_silu(y);
+        case SPARX_EPILOGUE_GELU:
+            return v_gelu(y);
+        case SPARX_EPILOGUE_RESIDUAL:
+            return x + y;
+        case SPARX_EPILOGUE_RESIDUAL_GELU:
+            return v_gelu(x + y);
+        default:
+            return y;
+    }
+}
+
+/* The scratch of one plane: rows of whole vectors plus the K-1 columns the stencil reaches past. */
+typedef struct {
+    int64_t vectors, stride, rows;
+} plane_layout;
+
+static plane_layout layout_of(const sparx_depthwise_args *a) {
+    int64_t vectors = (a->width + LANES - 1) / LANES;
+    return (plane_layout){vectors, vectors * LANES + a->kernel - 1, a->height + a->kernel - 1};
+}
+
+/*
+ * One plane. Called with the kernel size and the epilogue as constants where they are common, so
+ * that the compiler unrolls the stencil and drops the epilogue's branches.
+ */
+INLINE void convolve_plane(const sparx_depthwise_args *a, int64_t plane, float *padded, const int64_t k,
+                           const int kind) {
+    const int64_t pad = k / 2, height = a->height, width = a->width;
+    const plane_layout l = layout_of(a);
+    const float *in = a->input + plane * height * width;
+    float *out = a->out + plane * height * width;
+    const int64_t c = plane % a->channels;
+
+    memset(padded, 0, (size_t) (l.rows * l.stride) * sizeof(float));
+    for (int64_t y = 0; y < height; y++) {
+        memcpy(padded + (y + pad) * l.stride + pad, in + y * width, (size_t) width * sizeof(float));
+    }
+    vf taps[MAX_KERNEL * MAX_KERNEL];
+    for (int64_t i = 0; i < k * k; i++) {
+        taps[i] = splat(a->weight[c * k * k + i]);
+    }
+    const vf bias = splat(a->bias == NULL ? 0.0f : a->bias[c]);
+
+    for (int64_t y = 0; y < height; y++) {
+        for (int64_t v = 0; v < l.vectors; v++) {
+            const int64_t x0 = v * LANES;
+            vf acc = bias;
+            for (int64_t ky = 0; ky < k; ky++) {
+                const float *row = padded + (y + ky) * l.stride + x0;
+                for (int64_t kx = 0; kx < k; kx++) {
+                    acc += taps[ky * k + kx] * load_unaligned(row + kx);
+                }
+            }
+            vf centre = load_unaligned(padded + (y + pad) * l.stride + pad + x0);
+            acc = epilogue(kind, acc, centre);
+            if (x0 + LANES <= width) {
+                store_unaligned(out + y * width + x0, acc);
+            } else {
+                float last[LANES];
+                store_unaligned(last, acc);
+                memcpy(out + y * width + x0, last, (size_t) (width - x0) * sizeof(float));
+            }
+        }
+    }
+}
+
+typedef struct {
+    const sparx_depthwise_args *args;
+    float **scratch; /* one per participant */
+} job;
+
+/* SparX-Mamba's kernels are 3x3 and 5x5; others take the general loop */
+#define CONVOLVE_WITH_KERNEL(a, plane, padded, kind)                  \
+    switch ((a)->kernel) {                                            \
+        case 3:                                                       \
+            convolve_plane(a, plane, padded, 3, kind);                \
+            break;                                                    \
+        case 5:                                                       \
+            convolve_plane(a, plane, padded, 5, kind);                \
+            break;                                                    \
+        default:                                                      \
+            convolve_plane(a, plane, padded, (a)->kernel, kind);      \
+    }
+
+INLINE void run_task(void *arg, int64_t task, int worker) {
+    const job *work = arg;
+    const sparx_depthwise_args *a = work->args;
+    float *padded = work->scratch[worker];
+    switch (a->epilogue) {
+        case SPARX_EPILOGUE_SILU:
+            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_SILU);
+            break;
+        case SPARX_EPILOGUE_GELU:
+            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_GELU);
+            break;
+        case SPARX_EPILOGUE_RESIDUAL:
+            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_RESIDUAL);
+            break;
+        case SPARX_EPILOGUE_RESIDUAL_GELU:
+            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_RESIDUAL_GELU);
+            break;
+        default:
+            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_NONE);
+    }
+}
+
+__attribute__((target("arch=x86-64-v3"))) static void run_task_v3(void *arg, int64_t task, int worker) {
+    run_task(arg, task, worker);
+}
+
+static void run_task_baseline(void *arg, int64_t task, int worker) {
+    run_task(arg, task, worker);
+}
+
+const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads, int baseline) {
+    if (args->kernel < 1 || args->kernel > MAX_KERNEL || args->kernel % 2 == 0) {
+        return "the kernel size must be odd and at most 15";
+    }
+    if (args->epilogue < 0 || args->epilogue >= SPARX_EPILOGUE_COUNT) {
+        return "unknown epilogue";
+    }
+    int64_t planes = args->batch * args->channels;
+    if (planes == 0 || args->height == 0 || args->width == 0) {
+        return NULL;
+    }
+    int participants = threads < 1 ? 1 : threads;
+    if (participants > planes) {
+        participants = (int) planes;
+    }
+    plane_layout l = layout_of(args);
+    size_t bytes = (size_t) (l.rows * l.stride) * sizeof(float);
+    float **scratch = calloc((size_t) participants, sizeof *scratch);
+    const char *failure = scratch == NULL ? "out of memory for the convolution's scratch" : NULL;
+    for (int i = 0; failure == NULL && i < participants; i++) {
+        if (posix_memalign((void **) &scratch[i], 64, bytes) != 0) {
+            scratch[i] = NULL;
+            failure = "out of memory for the convolution's scratch";
+        }
+    }
+    if (failure == NULL) {
+        job work = {args, scratch};
+        sparx_pool_run(participants, planes, !baseline && sparx_has_v3() ? run_task_v3 : run_task_baseline, &work);
+    }
+    for (int i = 0; scratch != NULL && i < participants; i++) {
+        free(scratch[i]);
+    }
+    free(scratch);
+    return failure;
+}

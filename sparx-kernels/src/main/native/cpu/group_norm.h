@@ -1,0 +1,25 @@
+/*
+ * GroupNorm with one group (each sample normalised over all its channels and positions), float32
+ * NCHW, with the per-channel affine fused into the normalising pass.
+ */
+#ifndef SPARX_GROUP_NORM_H
+#define SPARX_GROUP_NORM_H
+
+#include <stdint.h>
+
+typedef struct {
+    const float *input;  /* (B, C, H*W) */
+    const float *weight; /* (C) */
+    const float *bias;   /* (C) */
+    float *out;          /* (B, C, H*W) */
+    int64_t batch, channels, spatial;
+    double eps;
+} sparx_group_norm_args;
+
+/*
+ * Runs on up to `threads` threads (the caller's included). `baseline` nonzero forces the baseline
+ * x86-64 code. Returns NULL, or a static message when scratch memory could not be allocated.
+ */
+const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int baseline);
+
+#endif

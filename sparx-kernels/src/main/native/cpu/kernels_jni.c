@@ -1,0 +1,118 @@
+/*
+ * JNI entry points of libsparxscan.so (dev.sparx.kernels.NativeKernels). The Java side checks
+ * dtypes and shapes; this side checks again (scan_buffers.h, float_buffers.h) what a mistake there
+ * would turn into a crash, and returns a message instead of touching memory.
+ */
+#include <jni.h>
+
+#include "cross_scan.h"
+#include "depthwise.h"
+#include "group_norm.h"
+#include "dev_sparx_kernels_NativeKernels.h"
+#include "scan_buffers.h"
+
+JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMerge(
+        JNIEnv *env, jclass cls, jobject u, jobject delta, jobject a, jobject b, jobject c, jobject d,
+        jobject bias, jobject out, jint batch, jint channels, jint state, jint height, jint width,
+        jint threads, jboolean baseline) {
+    (void) cls;
+    jobject objects[SPARX_SCAN_BUFFERS] = {u, delta, a, b, c, d, bias, out};
+    sparx_buffer buffers[SPARX_SCAN_BUFFERS];
+    for (int i = 0; i < SPARX_SCAN_BUFFERS; i++) {
+        buffers[i].address = objects[i] == NULL ? NULL : (*env)->GetDirectBufferAddress(env, objects[i]);
+        buffers[i].capacity = objects[i] == NULL ? -1 : (*env)->GetDirectBufferCapacity(env, objects[i]);
+    }
+    char message[160];
+    if (threads < 1) {
+        return (*env)->NewStringUTF(env, "threads must be at least 1");
+    }
+    if (!sparx_check_buffers(buffers, batch, channels, state, height, width, message, sizeof message)) {
+        return (*env)->NewStringUTF(env, message);
+    }
+    sparx_scan_args args = {
+        buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
+        buffers[4].address, buffers[5].address, buffers[6].address, buffers[7].address,
+        batch, channels, state, height, width,
+    };
+    const char *failure = sparx_cross_scan_merge(&args, threads, baseline == JNI_TRUE);
+    return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
+}
+
+JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_instructionSet(
+        JNIEnv *env, jclass cls, jboolean baseline) {
+    (void) cls;
+    return (*env)->NewStringUTF(env, sparx_scan_isa(baseline == JNI_TRUE));
+}
+
+static sparx_buffer buffer_of(JNIEnv *env, jobject object) {
+    sparx_buffer b = {NULL, -1};
+    if (object != NULL) {
+        b.address = (*env)->GetDirectBufferAddress(env, object);
+        b.capacity = (*env)->GetDirectBufferCapacity(env, object);
+    }
+    return b;
+}
+
+JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
+        JNIEnv *env, jclass cls, jobject input, jobject weight, jobject bias, jobject out, jint batch,
+        jint channels, jint height, jint width, jint kernel, jint epilogue, jint threads, jboolean baseline) {
+    (void) cls;
+    if (threads < 1) {
+        return (*env)->NewStringUTF(env, "threads must be at least 1");
+    }
+    if (batch < 1 || channels < 1 || height < 1 || width < 1 || kernel < 1) {
+        return (*env)->NewStringUTF(env, "every dimension must be at least 1");
+    }
+    int64_t plane, signal, taps;
+    if (!(sparx_multiply(height, width, &plane) && sparx_multiply((int64_t) batch * channels, plane, &signal)
+          && sparx_multiply((int64_t) kernel * kernel, channels, &taps))) {
+        return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
+    }
+    static const char *const names[4] = {"input", "weight", "bias", "out"};
+    const sparx_buffer buffers[4] = {
+        buffer_of(env, input), buffer_of(env, weight), buffer_of(env, bias), buffer_of(env, out)};
+    const int64_t floats[4] = {signal, taps, bias == NULL ? 0 : channels, signal};
+    char message[160];
+    if (!sparx_check_float_buffers(buffers, names, floats, 4, message, sizeof message)) {
+        return (*env)->NewStringUTF(env, message);
+    }
+    sparx_depthwise_args args = {
+        buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
+        batch, channels, height, width, kernel, epilogue,
+    };
+    const char *failure = sparx_depthwise_conv2d(&args, threads, baseline == JNI_TRUE);
+    return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
+}
+
+JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_groupNorm(
+        JNIEnv *env, jclass cls, jobject input, jobject weight, jobject bias, jobject out, jint batch,
+        jint channels, jint spatial, jdouble eps, jint threads, jboolean baseline) {
+    (void) cls;
+    if (threads < 1) {
+        return (*env)->NewStringUTF(env, "threads must be at least 1");
+    }
+    if (batch < 1 || channels < 1 || spatial < 1) {
+        return (*env)->NewStringUTF(env, "every dimension must be at least 1");
+    }
+    if (!(eps >= 0)) {
+        return (*env)->NewStringUTF(env, "eps must be at least 0");
+    }
+    int64_t signal;
+    if (!sparx_multiply((int64_t) batch * channels, spatial, &signal)) {
+        return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
+    }
+    static const char *const names[4] = {"input", "weight", "bias", "out"};
+    const sparx_buffer buffers[4] = {
+        buffer_of(env, input), buffer_of(env, weight), buffer_of(env, bias), buffer_of(env, out)};
+    const int64_t floats[4] = {signal, channels, channels, signal};
+    char message[160];
+    if (!sparx_check_float_buffers(buffers, names, floats, 4, message, sizeof message)) {
+        return (*env)->NewStringUTF(env, message);
+    }
+    sparx_group_norm_args args = {
+        buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
+        batch, channels, spatial, eps,
+    };
+    const char *failure = sparx_group_norm(&args, threads, baseline == JNI_TRUE);
+    return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
+}

@@ -1,0 +1,210 @@
+package dev.sparx.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.sparx.core.SparxException;
+import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The native depthwise convolution against the float64 definition and libtorch, and its checks. */
+class DepthwiseConvolutionTest {
+
+    private static final double TOLERANCE = 1e-6;
+
+    private static NDManager manager;
+
+    @BeforeAll
+    static void requireLibrary() {
+        if (BuildEnvironment.expectsNativeLibrary()) {
+            assertTrue(NativeSelectiveScan.isAvailable(), "libsparxscan did not load");
+        }
+        assumeTrue(NativeSelectiveScan.isAvailable(), "no native library in this build");
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void close() {
+        if (manager != null) {
+            manager.close();
+        }
+    }
+
+    /** batch, channels, height, width, kernel, bias */
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                // widths below, at and past one 8-lane vector, none a multiple of it but one
+                Arguments.of(2, 3, 7, 13, 3, true),
+                Arguments.of(1, 5, 9, 8, 5, true),
+                Arguments.of(3, 2, 1, 1, 3, false),
+                Arguments.of(1, 4, 1, 17, 5, true),
+                Arguments.of(1, 2, 12, 1, 7, true),
+                // a stage-1 map
+                Arguments.of(1, 6, 56, 56, 3, true),
+                // a kernel wider than the map
+                Arguments.of(2, 3, 4, 3, 9, true));
+    }
+
+    @ParameterizedTest(name = "B={0} C={1} {2}x{3} k={4} bias={5}")
+    @MethodSource("cases")
+    void matchesTheDefinition(int batch, int channels, int height, int width, int kernel, boolean withBias) {
+        Random random = new Random(31L * batch + 7L * channels + height * 3L + width + kernel);
+        // inputs spread wide enough that GELU and SiLU see their tails
+        float[] x = gaussian(random, batch * channels * height * width, 3);
+        float[] w = gaussian(random, channels * kernel * kernel, 1);
+        float[] b = withBias ? gaussian(random, channels, 1) : null;
+        NDArray xa = manager.create(x, new Shape(batch, channels, height, width));
+        NDArray wa = manager.create(w, new Shape(channels, 1, kernel, kernel));
+        NDArray ba = withBias ? manager.create(b) : null;
+        double[] conv = reference(x, w, b, batch, channels, height, width, kernel);
+        for (Epilogue epilogue : Epilogue.values()) {
+            double[] expected = new double[conv.length];
+            for (int i = 0; i < conv.length; i++) {
+                expected[i] = epilogue(epilogue, conv[i], x[i]);
+            }
+            for (boolean baseline : new boolean[] {false, true}) {
+                for (int threads : new int[] {1, 3}) {
+                    try (NDArray y = DepthwiseConvolution.nativeKernel(xa, wa, ba, epilogue, threads, baseline)) {
+                        double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()),
+                                expected);
+                        assertTrue(error <= TOLERANCE, () -> epilogue + (baseline ? " baseline" : "") + ", " + threads
+                                + " threads: relative L2 " + error);
+                    }
+                }
+            }
+            try (NDArray y = DepthwiseConvolution.portable(xa, wa, ba, epilogue)) {
+                double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()), expected);
+                assertTrue(error <= TOLERANCE, () -> epilogue + " (libtorch): relative L2 " + error);
+            }
+        }
+    }
+
+    @Test
+    void recordingGradientsTakesTheDifferentiableForm() {
+        NDArray x = manager.randomNormal(new Shape(1, 4, 6, 6));
+        NDArray w = manager.randomNormal(new Shape(4, 1, 3, 3));
+        NDArray b = manager.randomNormal(new Shape(4));
+        w.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray y = DepthwiseConvolution.apply(x, w, b, Epilogue.RESIDUAL_GELU);
+            assertThrows(SparxException.class,
+                    () -> DepthwiseConvolution.nativeKernel(x, w, b, Epilogue.NONE, 1, false));
+            collector.backward(y.sum());
+        }
+        assertNotNull(w.getGradient());
+        assertTrue(w.getGradient().abs().sum().getFloat() > 0);
+    }
+
+    @Test
+    void inferenceTakesTheKernelAndTheSwitchTurnsItOff() {
+        NDArray x = manager.randomNormal(new Shape(2, 3, 5, 11));
+        NDArray w = manager.randomNormal(new Shape(3, 1, 5, 5));
+        NDArray b = manager.randomNormal(new Shape(3));
+        float[] kernel = DepthwiseConvolution.nativeKernel(x, w, b, Epilogue.SILU, 1, false).toFloatArray();
+        assertArrayEquals(kernel, DepthwiseConvolution.apply(x, w, b, Epilogue.SILU).toFloatArray());
+        System.setProperty(NativeKernels.AUTO_PROPERTY, "false");
+        try {
+            float[] portable = DepthwiseConvolution.portable(x, w, b, Epilogue.SILU).toFloatArray();
+            assertArrayEquals(portable, DepthwiseConvolution.apply(x, w, b, Epilogue.SILU).toFloatArray());
+        } finally {
+            System.clearProperty(NativeKernels.AUTO_PROPERTY);
+        }
+    }
+
+    @Test
+    void badArgumentsAreExceptions() {
+        NDArray x = manager.zeros(new Shape(1, 4, 5, 5));
+        NDArray w = manager.zeros(new Shape(4, 1, 3, 3));
+        NDArray b = manager.zeros(new Shape(4));
+        assertMessage("weight has shape (4, 1, 2, 2)",
+                () -> DepthwiseConvolution.nativeKernel(x, manager.zeros(new Shape(4, 1, 2, 2)), b, Epilogue.NONE, 1,
+                        false));
+        assertMessage("weight has shape (3, 1, 3, 3)",
+                () -> DepthwiseConvolution.portable(x, manager.zeros(new Shape(3, 1, 3, 3)), b, Epilogue.NONE));
+        assertMessage("bias has shape (5)",
+                () -> DepthwiseConvolution.nativeKernel(x, w, manager.zeros(new Shape(5)), Epilogue.NONE, 1, false));
+        assertMessage("x has shape (4, 5, 5)",
+                () -> DepthwiseConvolution.nativeKernel(manager.zeros(new Shape(4, 5, 5)), w, b, Epilogue.NONE, 1,
+                        false));
+        assertMessage("threads is 0", () -> DepthwiseConvolution.nativeKernel(x, w, b, Epilogue.NONE, 0, false));
+        assertMessage("at most 15x15", () -> DepthwiseConvolution.nativeKernel(x,
+                manager.zeros(new Shape(4, 1, 17, 17)), b, Epilogue.NONE, 1, false));
+        assertMessage("float32 on the CPU", () -> DepthwiseConvolution.nativeKernel(
+                x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false), w, b, Epilogue.NONE, 1, false));
+    }
+
+    private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {
+        SparxException e = assertThrows(SparxException.class, call);
+        assertTrue(e.getMessage().contains(part), e::getMessage);
+    }
+
+    private static float[] gaussian(Random random, int n, double scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (random.nextGaussian() * scale);
+        }
+        return v;
+    }
+
+    /** The convolution in float64: zero padding k/2, stride 1. */
+    static double[] reference(float[] x, float[] w, float[] b, int batch, int channels, int height, int width,
+            int kernel) {
+        double[] y = new double[x.length];
+        int pad = kernel / 2;
+        for (int n = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                int plane = (n * channels + c) * height * width;
+                for (int i = 0; i < height; i++) {
+                    for (int j = 0; j < width; j++) {
+                        double sum = b == null ? 0 : b[c];
+                        for (int u = 0; u < kernel; u++) {
+                            for (int v = 0; v < kernel; v++) {
+                                int r = i + u - pad;
+                                int s = j + v - pad;
+                                if (r >= 0 && r < height && s >= 0 && s < width) {
+                                    sum += (double) w[(c * kernel + u) * kernel + v] * x[plane + r * width + s];
+                                }
+                            }
+                        }
+                        y[plane + i * width + j] = sum;
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
+    private static double epilogue(Epilogue e, double y, double x) {
+        switch (e) {
+            case SILU:
+                return y / (1 + Math.exp(-y));
+            case GELU:
+                return gelu(y);
+            case RESIDUAL:
+                return x + y;
+            case RESIDUAL_GELU:
+                return gelu(x + y);
+            default:
+                return y;
+        }
+    }
+
+    private static double gelu(double x) {
+        return 0.5 * x * Erf.onePlusErf(x / Math.sqrt(2));
+    }
+}
