@@ -31,10 +31,20 @@ final class Convolutions {
     /**
      * @param out output channels
      * @param bias whether it has a bias
-     * @return a 1x1 convolution
+     * @return a 1x1 convolution, computed as a matrix product
      */
     static Conv2d pointwise(int out, boolean bias) {
-        return conv(out, 1, 1, 0, 1, bias);
+        return pointwise(out, 1, bias);
+    }
+
+    /**
+     * @param out output channels, a multiple of groups
+     * @param groups groups
+     * @param bias whether it has a bias
+     * @return a grouped 1x1 convolution, computed as one matrix product per group
+     */
+    static Conv2d pointwise(int out, int groups, boolean bias) {
+        return new PointwiseConv2d(out, groups, bias);
     }
 
     /**
@@ -43,7 +53,7 @@ final class Convolutions {
      * @param bias whether it has a bias
      * @return a depthwise convolution, stride 1
      */
-    static Conv2d depthwise(int channels, int kernel, boolean bias) {
-        return conv(channels, kernel, 1, kernel / 2, channels, bias);
+    static DepthwiseConv2d depthwise(int channels, int kernel, boolean bias) {
+        return new DepthwiseConv2d(channels, kernel, bias);
     }
 }

@@ -7,13 +7,13 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.util.Arrays;
+import dev.sparx.kernels.GroupNormalization;
 
 /**
  * GroupNorm with one group (the "GN" of ARCHITECTURE.md): each sample is normalised over all its
- * channels and positions together, eps 1e-5, then scaled and shifted per channel. That is a layer
- * norm over (C, H, W) whose affine weight repeats each channel's value over (H, W), which is how it
- * is computed here: DJL has no group norm, and libtorch's layer norm differentiates the whole of it.
+ * channels and positions together, eps 1e-5, then scaled and shifted per channel; computed by
+ * {@link GroupNormalization} (a native kernel in inference on the CPU, libtorch's layer norm
+ * otherwise).
  */
 public final class GroupNorm extends AbstractBlock {
 
@@ -38,15 +38,9 @@ public final class GroupNorm extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        Shape perSample = x.getShape().slice(1);
-        long[] perChannel = new long[perSample.dimension()];
-        Arrays.fill(perChannel, 1);
-        perChannel[0] = channels;
         NDArray gamma = parameterStore.getValue(weight, x.getDevice(), training);
         NDArray beta = parameterStore.getValue(bias, x.getDevice(), training);
-        NDArray w = ParameterViews.reshape(gamma, x, perChannel).broadcast(perSample);
-        NDArray b = ParameterViews.reshape(beta, x, perChannel).broadcast(perSample);
-        return x.getNDArrayInternal().layerNorm(x, perSample, w, b, EPS);
+        return new NDList(GroupNormalization.apply(x, gamma, beta, EPS));
     }
 
     /** {@inheritDoc} */

@@ -6,10 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
 
 /**
  * The block's MLP: fc1 (1x1, C -> 4C), h + depthwise 3x3 conv of h, GELU, fc2 (1x1, 4C -> C), all
@@ -18,7 +18,7 @@ import ai.djl.util.PairList;
 public final class Mlp extends AbstractBlock {
 
     private final Block fc1;
-    private final Block dwconv;
+    private final DepthwiseConv2d dwconv;
     private final Block fc2;
 
     /**
@@ -35,9 +35,9 @@ public final class Mlp extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList h = fc1.forward(parameterStore, inputs, training, params);
-        NDArray mixed = h.head().add(dwconv.forward(parameterStore, h, training, params).head());
-        return fc2.forward(parameterStore, new NDList(Activation.gelu(mixed)), training, params);
+        NDArray h = fc1.forward(parameterStore, inputs, training, params).head();
+        NDArray mixed = dwconv.forward(parameterStore, h, training, Epilogue.RESIDUAL_GELU);
+        return fc2.forward(parameterStore, new NDList(mixed), training, params);
     }
 
     /** {@inheritDoc} */

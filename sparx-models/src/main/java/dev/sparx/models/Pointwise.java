@@ -25,16 +25,6 @@ public final class Pointwise extends AbstractBlock {
         return new Pointwise("GELU", Activation::gelu);
     }
 
-    /**
-     * SiLU, x * sigmoid(x).
-     *
-     * @param x any shape
-     * @return the same shape
-     */
-    public static NDArray silu(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
-    }
-
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(

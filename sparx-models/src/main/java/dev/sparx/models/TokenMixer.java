@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.sparx.kernels.ArrayScope;
+import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
 import dev.sparx.kernels.SelectiveScan;
 import java.util.Arrays;
 
@@ -40,7 +41,7 @@ public final class TokenMixer extends AbstractBlock {
     private Block k;
     private Block v;
     private final Block inProj;
-    private final Block conv2d;
+    private final DepthwiseConv2d conv2d;
     private final Block outNorm;
     private final Block outProj;
 
@@ -83,7 +84,7 @@ public final class TokenMixer extends AbstractBlock {
                             new NamedSequential()
                                     .add("0", Convolutions.depthwise(mixed, 3, true))
                                     .add("1", Pointwise.gelu())
-                                    .add("2", Convolutions.conv(inner / 3 * 3, 1, 1, 0, 3, true)));
+                                    .add("2", Convolutions.pointwise(inner / 3 * 3, 3, true)));
         } else {
             inProj = addChildBlock("in_proj", Convolutions.pointwise(inner, true));
         }
@@ -129,7 +130,7 @@ public final class TokenMixer extends AbstractBlock {
                     crossLayer
                             ? crossLayerInput(parameterStore, x, shortcut, training, params)
                             : inProj.forward(parameterStore, new NDList(x), training, params).head();
-            z = Pointwise.silu(conv2d.forward(parameterStore, new NDList(z), training, params).head());
+            z = conv2d.forward(parameterStore, z, training, Epilogue.SILU);
             NDArray y = ssm.forward(parameterStore, z, training);
             NDList out = outProj.forward(parameterStore, outNorm.forward(parameterStore, new NDList(y), training, params),
                     training, params);

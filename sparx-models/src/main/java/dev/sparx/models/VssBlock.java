@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.sparx.kernels.ArrayScope;
+import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
 import dev.sparx.kernels.SelectiveScan;
 
 /**
@@ -23,7 +24,7 @@ import dev.sparx.kernels.SelectiveScan;
  */
 public final class VssBlock extends AbstractBlock {
 
-    private final Block posEmbed;
+    private final DepthwiseConv2d posEmbed;
     private final Block norm;
     private final TokenMixer op;
     private final Block norm2;
@@ -77,7 +78,7 @@ public final class VssBlock extends AbstractBlock {
         NDArray x = inputs.get(0);
         NDArray shortcut = op.isCrossLayer() ? inputs.get(1) : null;
         try (ArrayScope scope = ArrayScope.of(x, shortcut)) {
-            x = x.add(posEmbed.forward(parameterStore, new NDList(x), training, params).head());
+            x = posEmbed.forward(parameterStore, x, training, Epilogue.RESIDUAL);
             NDList mixerInput = norm.forward(parameterStore, new NDList(x), training, params);
             if (shortcut != null) {
                 mixerInput.add(shortcut);
