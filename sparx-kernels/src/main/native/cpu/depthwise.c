@@ -176,10 +176,7 @@ const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads
     if (planes == 0 || args->height == 0 || args->width == 0) {
         return NULL;
     }
-    int participants = threads < 1 ? 1 : threads;
-    if (participants > planes) {
-        participants = (int) planes;
-    }
+    int participants = sparx_participants(threads, planes * args->height * args->width);
     plane_layout l = layout_of(args);
     size_t bytes = (size_t) (l.rows * l.stride) * sizeof(float);
     float **scratch = calloc((size_t) participants, sizeof *scratch);

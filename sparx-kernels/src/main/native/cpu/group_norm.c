@@ -100,8 +100,9 @@ const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int
         return "out of memory for the norm's statistics";
     }
     const int v3 = !baseline && sparx_has_v3();
+    const int participants = sparx_participants(threads, planes * args->spatial);
     job work = {args, sums, scale_shift};
-    sparx_pool_run(threads, planes, v3 ? plane_sums_v3 : plane_sums_baseline, &work);
+    sparx_pool_run(participants, planes, v3 ? plane_sums_v3 : plane_sums_baseline, &work);
     const double count = (double) (args->channels * args->spatial);
     for (int64_t b = 0; b < args->batch; b++) {
         double s = 0, q = 0;
@@ -114,7 +115,7 @@ const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int
         scale_shift[2 * b] = mean;
         scale_shift[2 * b + 1] = 1.0 / sqrt((variance > 0 ? variance : 0) + args->eps);
     }
-    sparx_pool_run(threads, planes, v3 ? plane_normalise_v3 : plane_normalise_baseline, &work);
+    sparx_pool_run(participants, planes, v3 ? plane_normalise_v3 : plane_normalise_baseline, &work);
     free(sums);
     free(scale_shift);
     return NULL;

@@ -17,4 +17,17 @@ typedef void (*sparx_task_fn)(void *arg, int64_t task, int worker);
  */
 int sparx_pool_run(int threads, int64_t ntasks, sparx_task_fn fn, void *arg);
 
+/*
+ * The participants worth waking for `elements` elements of light (memory-bound) work: at most
+ * `threads`, and one per 32768 elements, libtorch's grain size for the same reason. Waking a
+ * sleeping thread costs tens of microseconds on a virtual machine, more than a small map's work.
+ */
+static inline int sparx_participants(int threads, int64_t elements) {
+    int64_t useful = elements / 32768;
+    if (useful < 1) {
+        return 1;
+    }
+    return useful < threads ? (int) useful : threads;
+}
+
 #endif

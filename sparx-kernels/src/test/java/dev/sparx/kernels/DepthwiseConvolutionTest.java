@@ -54,8 +54,8 @@ class DepthwiseConvolutionTest {
                 Arguments.of(3, 2, 1, 1, 3, false),
                 Arguments.of(1, 4, 1, 17, 5, true),
                 Arguments.of(1, 2, 12, 1, 7, true),
-                // a stage-1 map
-                Arguments.of(1, 6, 56, 56, 3, true),
+                // a stage-1 map, large enough to be shared by three threads
+                Arguments.of(1, 32, 56, 56, 3, true),
                 // a kernel wider than the map
                 Arguments.of(2, 3, 4, 3, 9, true));
     }
