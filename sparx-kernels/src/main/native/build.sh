@@ -65,7 +65,7 @@ else
     -fvisibility=hidden -Wall -Wextra -Wno-psabi -Werror \
     -I"$jni_include" -I"$jni_include/linux" -I"$headers" -I"$src_dir/common" -I"$src_dir/cpu" \
     -Wl,-z,noexecstack -Wl,--no-undefined -static-libgcc \
-    -o "$work_dir/libsparxscan.so" "${cpu_sources[@]}" -lm
+    -o "$work_dir/libsparxscan.so" "${cpu_sources[@]}" -lm -ldl
   mv "$work_dir/libsparxscan.so" "$cpu_lib"
 fi
 

@@ -1,7 +1,12 @@
+#define _GNU_SOURCE
 #include "thread_pool.h"
 
+#include <dlfcn.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define MAX_WORKERS 255
 
@@ -69,7 +74,75 @@ static int ensure_workers(int wanted) {
     return started_workers;
 }
 
+/*
+ * libtorch's OpenMP runtime, where the process has loaded one. Tasks run on its threads rather than
+ * on this pool's, so that the process has one set of worker threads: two sets would sleep and wake
+ * in turn (each wake-up a system call and, on a virtual machine, an interrupt between processors),
+ * and spinning OpenMP threads would hold the cores this pool's threads need.
+ */
+typedef void (*gomp_parallel_fn)(void (*)(void *), void *, unsigned, unsigned);
+typedef int (*omp_thread_num_fn)(void);
+static gomp_parallel_fn gomp_parallel;
+static omp_thread_num_fn omp_thread_num;
+static pthread_once_t gomp_once = PTHREAD_ONCE_INIT;
+
+static int find_gomp(struct dl_phdr_info *info, size_t size, void *data) {
+    (void) size;
+    (void) data;
+    const char *name = info->dlpi_name;
+    const char *base = name == NULL ? NULL : strrchr(name, '/');
+    base = base == NULL ? name : base + 1;
+    if (base == NULL || strncmp(base, "libgomp", 7) != 0) {
+        return 0;
+    }
+    void *handle = dlopen(name, RTLD_LAZY | RTLD_NOLOAD);
+    if (handle == NULL) {
+        return 0;
+    }
+    gomp_parallel_fn parallel = (gomp_parallel_fn) (uintptr_t) dlsym(handle, "GOMP_parallel");
+    omp_thread_num_fn thread_num = (omp_thread_num_fn) (uintptr_t) dlsym(handle, "omp_get_thread_num");
+    if (parallel == NULL || thread_num == NULL) {
+        return 0;
+    }
+    gomp_parallel = parallel;
+    omp_thread_num = thread_num;
+    return 1;
+}
+
+static void resolve_gomp(void) {
+    const char *choice = getenv("SPARX_KERNEL_THREADS");
+    if (choice == NULL || strcmp(choice, "own") != 0) {
+        dl_iterate_phdr(find_gomp, NULL);
+    }
+}
+
+typedef struct {
+    sparx_task_fn fn;
+    void *arg;
+    int64_t ntasks;
+    atomic_llong next;
+} gomp_job;
+
+static void gomp_body(void *data) {
+    gomp_job *job = data;
+    int worker = omp_thread_num();
+    for (;;) {
+        int64_t task = atomic_fetch_add(&job->next, 1);
+        if (task >= job->ntasks) {
+            return;
+        }
+        job->fn(job->arg, task, worker);
+    }
+}
+
 int sparx_pool_run(int threads, int64_t ntasks, sparx_task_fn fn, void *arg) {
+    pthread_once(&gomp_once, resolve_gomp);
+    if (gomp_parallel != NULL && threads > 1 && ntasks > 1) {
+        int participants = threads < ntasks ? threads : (int) ntasks;
+        gomp_job job = {fn, arg, ntasks, 0};
+        gomp_parallel(gomp_body, &job, (unsigned) participants, 0);
+        return participants;
+    }
     int helpers = threads - 1;
     if (helpers > ntasks - 1) {
         helpers = (int) (ntasks - 1);

@@ -104,8 +104,10 @@ final class FourDirectionSsm {
             // runs group by group and concatenates
             NDArray xWeight =
                     scope.own(parameterStore.getValue(xProjWeight, device, training).reshape(K * rows, inner));
-            NDArray x =
-                    xWeight.matMul(z.reshape(batch, inner, height * width)).reshape(batch, K, rows, height * width);
+            // for one image a 2-D product, which libtorch runs on all its threads (a batched product
+            // of one matrix runs on one)
+            NDArray x = (batch == 1 ? xWeight.matMul(z.reshape(inner, height * width))
+                    : xWeight.matMul(z.reshape(batch, inner, height * width))).reshape(batch, K, rows, height * width);
             NDList parts = x.split(new long[] {rank, rank + state}, 2);
             NDArray dtWeight =
                     scope.own(parameterStore.getValue(dtProjsWeight, device, training).reshape(K, inner, rank));
