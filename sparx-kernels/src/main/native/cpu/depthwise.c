@@ -33,7 +33,7 @@ INLINE vf v_one_plus_erf(vf z) {
     poly = poly * t + 1.421413741f;
     poly = poly * t - 0.284496736f;
     poly = poly * t + 0.254829592f;
-    vf q = poly * t * v_exp(-(z * z));
+    vf q = poly * t * v_exp_nonpositive(-(z * z));
     return pick(z < 0.0f, q, 2.0f - q);
 }
 
@@ -42,9 +42,14 @@ INLINE vf v_gelu(vf x) {
     return 0.5f * x * v_one_plus_erf(x * 0.70710678118654752f);
 }
 
-/* torch.nn.functional.silu: x / (1 + e^-x). */
+/*
+ * torch.nn.functional.silu, x sigmoid(x), with sigmoid(x) = 1 / (1 + e^-x) for x >= 0 and
+ * e^x / (1 + e^x) below: one exponential of a non-positive argument, which cannot overflow.
+ */
 INLINE vf v_silu(vf x) {
-    return x / (1.0f + v_exp(-x));
+    vf e = v_exp_nonpositive((vf) ((vi) x | (vi) splat(-0.0f)));
+    vf r = 1.0f / (1.0f + e);
+    return x * pick(x >= 0.0f, r, e * r);
 }
 
 INLINE vf epilogue(int kind, vf y, vf x) {
@@ -62,7 +67,10 @@ INLINE vf epilogue(int kind, vf y, vf x) {
     }
 }
 
-/* The scratch of one plane: rows of whole vectors plus the K-1 columns the stencil reaches past. */
+/*
+ * The scratch of one plane: rows of whole vectors plus the K-1 columns the stencil reaches past,
+ * then one row of accumulators.
+ */
 typedef struct {
     int64_t vectors, stride, rows;
 } plane_layout;
@@ -70,6 +78,11 @@ typedef struct {
 static plane_layout layout_of(const sparx_depthwise_args *a) {
     int64_t vectors = (a->width + LANES - 1) / LANES;
     return (plane_layout){vectors, vectors * LANES + a->kernel - 1, a->height + a->kernel - 1};
+}
+
+/* Where the row of accumulators starts in the scratch: after the plane, on a vector boundary. */
+static inline int64_t accumulator_offset(plane_layout l) {
+    return (l.rows * l.stride + LANES - 1) / LANES * LANES;
 }
 
 /*
@@ -94,24 +107,31 @@ INLINE void convolve_plane(const sparx_depthwise_args *a, int64_t plane, float *
     }
     const vf bias = splat(a->bias == NULL ? 0.0f : a->bias[c]);
 
+    vf *rows = (vf *) (padded + accumulator_offset(l));
     for (int64_t y = 0; y < height; y++) {
         for (int64_t v = 0; v < l.vectors; v++) {
-            const int64_t x0 = v * LANES;
+            const float *column = padded + y * l.stride + v * LANES;
             vf acc = bias;
-            for (int64_t ky = 0; ky < k; ky++) {
-                const float *row = padded + (y + ky) * l.stride + x0;
+            for (int64_t r = 0; r < k; r++) {
                 for (int64_t kx = 0; kx < k; kx++) {
-                    acc += taps[ky * k + kx] * load_unaligned(row + kx);
+                    acc += taps[r * k + kx] * load_unaligned(column + r * l.stride + kx);
                 }
             }
-            vf centre = load_unaligned(padded + (y + pad) * l.stride + pad + x0);
-            acc = epilogue(kind, acc, centre);
+            rows[v] = acc;
+        }
+        /* the epilogue in its own loop over the finished row, where its constants stay in
+         * registers (measured: GELU's epilogue 1.5 -> 1.0 ms over (384, 56, 56)) */
+        const float *centre = padded + (y + pad) * l.stride + pad;
+        float *target = out + y * width;
+        for (int64_t v = 0; v < l.vectors; v++) {
+            const int64_t x0 = v * LANES;
+            vf result = epilogue(kind, rows[v], load_unaligned(centre + x0));
             if (x0 + LANES <= width) {
-                store_unaligned(out + y * width + x0, acc);
+                store_unaligned(target + x0, result);
             } else {
                 float last[LANES];
-                store_unaligned(last, acc);
-                memcpy(out + y * width + x0, last, (size_t) (width - x0) * sizeof(float));
+                store_unaligned(last, result);
+                memcpy(target + x0, last, (size_t) (width - x0) * sizeof(float));
             }
         }
     }
@@ -178,7 +198,7 @@ const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads
     }
     int participants = sparx_participants(threads, planes * args->height * args->width);
     plane_layout l = layout_of(args);
-    size_t bytes = (size_t) (l.rows * l.stride) * sizeof(float);
+    size_t bytes = (size_t) accumulator_offset(l) * sizeof(float) + (size_t) l.vectors * sizeof(vf);
     float **scratch = calloc((size_t) participants, sizeof *scratch);
     const char *failure = scratch == NULL ? "out of memory for the convolution's scratch" : NULL;
     for (int i = 0; failure == NULL && i < participants; i++) {
