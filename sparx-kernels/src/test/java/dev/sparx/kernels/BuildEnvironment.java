@@ -1,5 +1,8 @@
 package dev.sparx.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,18 @@ final class BuildEnvironment {
     static boolean expectsNativeLibrary() {
         return BundledLibrary.platform().equals(BundledLibrary.BUILT_PLATFORM) && onPath("gcc")
                 && !Boolean.getBoolean("sparx.native.skip");
+    }
+
+    /**
+     * For tests of the CPU kernels: fails where this build should have produced libsparxscan but it
+     * did not load, skips the test class where the build legitimately has none.
+     */
+    static void requireNativeLibrary() {
+        if (expectsNativeLibrary()) {
+            assertTrue(NativeSelectiveScan.isAvailable(), () -> "libsparxscan did not load: "
+                    + NativeSelectiveScan.unavailableReason().orElse(""));
+        }
+        assumeTrue(NativeSelectiveScan.isAvailable(), "no native library in this build");
     }
 
     /** @return true when the native build ran with CUDA enabled and nvcc on the PATH */

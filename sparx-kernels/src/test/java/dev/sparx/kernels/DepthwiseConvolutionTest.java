@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -31,10 +30,7 @@ class DepthwiseConvolutionTest {
 
     @BeforeAll
     static void requireLibrary() {
-        if (BuildEnvironment.expectsNativeLibrary()) {
-            assertTrue(NativeSelectiveScan.isAvailable(), "libsparxscan did not load");
-        }
-        assumeTrue(NativeSelectiveScan.isAvailable(), "no native library in this build");
+        BuildEnvironment.requireNativeLibrary();
         manager = NDManager.newBaseManager();
     }
 

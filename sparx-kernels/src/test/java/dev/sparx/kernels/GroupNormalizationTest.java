@@ -2,7 +2,6 @@ package dev.sparx.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -27,10 +26,7 @@ class GroupNormalizationTest {
 
     @BeforeAll
     static void requireLibrary() {
-        if (BuildEnvironment.expectsNativeLibrary()) {
-            assertTrue(NativeSelectiveScan.isAvailable(), "libsparxscan did not load");
-        }
-        assumeTrue(NativeSelectiveScan.isAvailable(), "no native library in this build");
+        BuildEnvironment.requireNativeLibrary();
         manager = NDManager.newBaseManager();
     }
 

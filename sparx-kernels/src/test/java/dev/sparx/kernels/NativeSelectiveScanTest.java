@@ -3,7 +3,6 @@ package dev.sparx.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -34,11 +33,7 @@ class NativeSelectiveScanTest {
 
     @BeforeAll
     static void requireLibrary() {
-        if (BuildEnvironment.expectsNativeLibrary()) {
-            assertTrue(NativeSelectiveScan.isAvailable(), () -> "libsparxscan did not load: "
-                    + NativeSelectiveScan.unavailableReason().orElse(""));
-        }
-        assumeTrue(NativeSelectiveScan.isAvailable(), "no native library in this build");
+        BuildEnvironment.requireNativeLibrary();
         manager = NDManager.newBaseManager();
     }
 
