@@ -7,39 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.sparx.core.SparxException;
 import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The native depthwise convolution against the float64 definition and libtorch, and its checks. */
-class DepthwiseConvolutionTest {
-
-    private static final double TOLERANCE = 1e-6;
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void requireLibrary() {
-        BuildEnvironment.requireNativeLibrary();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        if (manager != null) {
-            manager.close();
-        }
-    }
+class DepthwiseConvolutionTest extends NativeKernelTest {
 
     /** batch, channels, height, width, kernel, bias */
     static Stream<Arguments> cases() {

@@ -4,38 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.sparx.core.SparxException;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The native GroupNorm against the float64 definition and libtorch's layer norm, and its checks. */
-class GroupNormalizationTest {
+class GroupNormalizationTest extends NativeKernelTest {
 
-    private static final double TOLERANCE = 1e-6;
     private static final float EPS = 1e-5f;
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void requireLibrary() {
-        BuildEnvironment.requireNativeLibrary();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        if (manager != null) {
-            manager.close();
-        }
-    }
 
     /** shape, the inputs' mean and spread */
     static Stream<Arguments> cases() {

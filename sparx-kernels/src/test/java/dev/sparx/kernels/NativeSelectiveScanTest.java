@@ -17,32 +17,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The native CPU kernel against the float64 definition, and its argument checks. */
-class NativeSelectiveScanTest {
-
-    private static final double TOLERANCE = 1e-6;
-
-    private static NDManager manager;
-
-    @BeforeAll
-    static void requireLibrary() {
-        BuildEnvironment.requireNativeLibrary();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        if (manager != null) {
-            manager.close();
-        }
-    }
+class NativeSelectiveScanTest extends NativeKernelTest {
 
     static Stream<Arguments> cases() {
         return Stream.of(
