@@ -56,6 +56,9 @@ public final class DepthwiseConvolution {
         }
     }
 
+    /** The largest kernel size the native kernel takes (depthwise.c's MAX_KERNEL). */
+    private static final int MAX_NATIVE_KERNEL = 15;
+
     private DepthwiseConvolution() {}
 
     /**
@@ -66,7 +69,9 @@ public final class DepthwiseConvolution {
      * @return (B, C, H, W), in x's manager
      */
     public static NDArray apply(NDArray x, NDArray weight, NDArray bias, Epilogue epilogue) {
-        return CpuKernelCall.fits(x, weight, bias)
+        Shape w = weight.getShape();
+        boolean kernelFits = w.dimension() == 4 && w.get(2) <= MAX_NATIVE_KERNEL;
+        return kernelFits && CpuKernelCall.fits(x, weight, bias)
                 ? nativeKernel(x, weight, bias, epilogue, JniUtils.getNumThreads(), false)
                 : portable(x, weight, bias, epilogue);
     }
@@ -107,9 +112,9 @@ public final class DepthwiseConvolution {
         String prefix = "depthwise convolution (native): ";
         CpuKernelCall.check(prefix, threads, x, weight, bias);
         int kernel = checkShapes(x, weight, bias);
-        if (kernel > 15) {
+        if (kernel > MAX_NATIVE_KERNEL) {
             throw new SparxException(prefix + "the kernel is " + kernel + "x" + kernel + "; the native kernel takes at"
-                    + " most 15x15");
+                    + " most " + MAX_NATIVE_KERNEL + "x" + MAX_NATIVE_KERNEL);
         }
         Shape s = x.getShape();
         return CpuKernelCall.into(x, prefix, out -> NativeKernels.depthwiseConv2d(CpuKernelCall.storage(x),

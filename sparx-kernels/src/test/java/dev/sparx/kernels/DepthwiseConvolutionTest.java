@@ -103,6 +103,14 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
     }
 
     @Test
+    void kernelsTooWideForTheNativeKernelTakeLibtorch() {
+        NDArray x = manager.randomNormal(new Shape(1, 2, 9, 9));
+        NDArray w = manager.randomNormal(new Shape(2, 1, 17, 17));
+        assertArrayEquals(DepthwiseConvolution.portable(x, w, null, Epilogue.GELU).toFloatArray(),
+                DepthwiseConvolution.apply(x, w, null, Epilogue.GELU).toFloatArray());
+    }
+
+    @Test
     void badArgumentsAreExceptions() {
         NDArray x = manager.zeros(new Shape(1, 4, 5, 5));
         NDArray w = manager.zeros(new Shape(4, 1, 3, 3));
