@@ -31,7 +31,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xmmintrin.h>
 
 #include "thread_pool.h"
 #include "vector_math.h"
@@ -290,26 +289,19 @@ typedef struct {
     int64_t blocks_per_batch;
 } job;
 
-/* MXCSR flush-to-zero and denormals-are-zero */
-#define FLUSH_SUBNORMALS 0x8040u
-
 INLINE void run_task(void *arg, int64_t task, int worker) {
     const job *work = arg;
     int64_t batch = task / work->blocks_per_batch;
     int64_t c0 = (task % work->blocks_per_batch) * LANES;
     vf *memory = scratches[worker].memory;
-    /* Subnormal operands or results cost a microcode assist each (measured: 5x slower overall
-     * when delta reaches -90, where e^delta, its square and the products of tiny dt all fall
-     * below FLT_MIN). Flushing them changes values by under 1.2e-38. The caller's MXCSR is
-     * restored, since the JVM's arithmetic needs subnormals. */
-    unsigned int csr = _mm_getcsr();
-    _mm_setcsr(csr | FLUSH_SUBNORMALS);
+    /* with delta near -90, e^delta, its square and the products of tiny dt are subnormal */
+    unsigned int csr = sparx_flush_subnormals();
     if (work->args->state == 1) {
         scan_block(work->args, batch, c0, memory, 1);
     } else {
         scan_block(work->args, batch, c0, memory, work->args->state);
     }
-    _mm_setcsr(csr);
+    sparx_restore_mxcsr(csr);
 }
 
 __attribute__((target("arch=x86-64-v3"))) static void run_task_v3(void *arg, int64_t task, int worker) {

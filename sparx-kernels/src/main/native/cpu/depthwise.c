@@ -159,6 +159,7 @@ INLINE void run_task(void *arg, int64_t task, int worker) {
     const job *work = arg;
     const sparx_depthwise_args *a = work->args;
     float *padded = work->scratch[worker];
+    unsigned int csr = sparx_flush_subnormals();
     switch (a->epilogue) {
         case SPARX_EPILOGUE_SILU:
             CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_SILU);
@@ -175,6 +176,7 @@ INLINE void run_task(void *arg, int64_t task, int worker) {
         default:
             CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_NONE);
     }
+    sparx_restore_mxcsr(csr);
 }
 
 __attribute__((target("arch=x86-64-v3"))) static void run_task_v3(void *arg, int64_t task, int worker) {

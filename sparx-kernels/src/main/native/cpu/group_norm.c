@@ -29,6 +29,7 @@ INLINE void plane_sums(void *arg, int64_t plane, int worker) {
     const job *work = arg;
     const int64_t n = work->args->spatial;
     const float *x = work->args->input + plane * n;
+    unsigned int csr = sparx_flush_subnormals();
     vd4 sum = {0, 0, 0, 0}, squares = {0, 0, 0, 0};
     int64_t i = 0;
     for (; i + LANES <= n; i += LANES) {
@@ -46,6 +47,7 @@ INLINE void plane_sums(void *arg, int64_t plane, int worker) {
     }
     work->sums[2 * plane] = s;
     work->sums[2 * plane + 1] = q;
+    sparx_restore_mxcsr(csr);
 }
 
 INLINE void plane_normalise(void *arg, int64_t plane, int worker) {
@@ -59,6 +61,7 @@ INLINE void plane_normalise(void *arg, int64_t plane, int worker) {
     const vd4 m = {mean, mean, mean, mean}, s = {scale, scale, scale, scale}, t = {shift, shift, shift, shift};
     const float *x = a->input + plane * n;
     float *y = a->out + plane * n;
+    unsigned int csr = sparx_flush_subnormals();
     int64_t i = 0;
     for (; i + LANES <= n; i += LANES) {
         vf v = load_unaligned(x + i);
@@ -69,6 +72,7 @@ INLINE void plane_normalise(void *arg, int64_t plane, int worker) {
     for (; i < n; i++) {
         y[i] = (float) ((x[i] - mean) * scale + shift);
     }
+    sparx_restore_mxcsr(csr);
 }
 
 __attribute__((target("arch=x86-64-v3"))) static void plane_sums_v3(void *arg, int64_t plane, int worker) {

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <xmmintrin.h>
 
 #define LANES 8
 
@@ -89,6 +90,23 @@ INLINE vf v_exp(vf x) {
     exp_parts e = reduce_exp(pick(overflow, splat(0.0f), x));
     vf result = pick(x < UNDERFLOW_BOUND, splat(0.0f), e.scale * e.em1 + e.scale);
     return pick(overflow, splat(__builtin_inff()), result);
+}
+
+/*
+ * Sets MXCSR's flush-to-zero and denormals-are-zero for the calling thread and returns the previous
+ * MXCSR for sparx_restore_mxcsr. Subnormal operands or results cost a microcode assist each:
+ * measured, the scan ran 5x slower when delta reached -90, and the depthwise convolution 65x slower
+ * (16.5 against 0.25 ms for (96, 56, 56)) on subnormal inputs. Flushing changes values by under
+ * 1.2e-38. Kernels restore the caller's MXCSR, since the JVM's arithmetic needs subnormals.
+ */
+static inline unsigned int sparx_flush_subnormals(void) {
+    unsigned int previous = _mm_getcsr();
+    _mm_setcsr(previous | 0x8040u);
+    return previous;
+}
+
+static inline void sparx_restore_mxcsr(unsigned int previous) {
+    _mm_setcsr(previous);
 }
 
 /* Whether this processor runs the x86-64-v3 (AVX2, FMA) copies of the kernels. */
