@@ -140,6 +140,7 @@ INLINE void convolve_plane(const sparx_depthwise_args *a, int64_t plane, float *
 typedef struct {
     const sparx_depthwise_args *args;
     float **scratch; /* one per participant */
+    int64_t planes, planes_per_task;
 } job;
 
 /* SparX-Mamba's kernels are 3x3 and 5x5; others take the general loop */
@@ -155,26 +156,34 @@ typedef struct {
             convolve_plane(a, plane, padded, (a)->kernel, kind);      \
     }
 
-INLINE void run_task(void *arg, int64_t task, int worker) {
-    const job *work = arg;
-    const sparx_depthwise_args *a = work->args;
-    float *padded = work->scratch[worker];
-    unsigned int csr = sparx_flush_subnormals();
+/* One plane, with the kernel's epilogue and size as constants (see convolve_plane). */
+INLINE void convolve_plane_as(const sparx_depthwise_args *a, int64_t plane, float *padded) {
     switch (a->epilogue) {
         case SPARX_EPILOGUE_SILU:
-            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_SILU);
+            CONVOLVE_WITH_KERNEL(a, plane, padded, SPARX_EPILOGUE_SILU);
             break;
         case SPARX_EPILOGUE_GELU:
-            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_GELU);
+            CONVOLVE_WITH_KERNEL(a, plane, padded, SPARX_EPILOGUE_GELU);
             break;
         case SPARX_EPILOGUE_RESIDUAL:
-            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_RESIDUAL);
+            CONVOLVE_WITH_KERNEL(a, plane, padded, SPARX_EPILOGUE_RESIDUAL);
             break;
         case SPARX_EPILOGUE_RESIDUAL_GELU:
-            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_RESIDUAL_GELU);
+            CONVOLVE_WITH_KERNEL(a, plane, padded, SPARX_EPILOGUE_RESIDUAL_GELU);
             break;
         default:
-            CONVOLVE_WITH_KERNEL(a, task, padded, SPARX_EPILOGUE_NONE);
+            CONVOLVE_WITH_KERNEL(a, plane, padded, SPARX_EPILOGUE_NONE);
+    }
+}
+
+/* A task is a run of consecutive planes (sparx_planes_per_task). */
+INLINE void run_task(void *arg, int64_t task, int worker) {
+    const job *work = arg;
+    const int64_t first = task * work->planes_per_task;
+    const int64_t end = first + work->planes_per_task < work->planes ? first + work->planes_per_task : work->planes;
+    unsigned int csr = sparx_flush_subnormals();
+    for (int64_t plane = first; plane < end; plane++) {
+        convolve_plane_as(work->args, plane, work->scratch[worker]);
     }
     sparx_restore_mxcsr(csr);
 }
@@ -210,8 +219,10 @@ const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads
         }
     }
     if (failure == NULL) {
-        job work = {args, scratch};
-        sparx_pool_run(participants, planes, !baseline && sparx_has_v3() ? run_task_v3 : run_task_baseline, &work);
+        const int64_t per_task = sparx_planes_per_task(args->height * args->width);
+        job work = {args, scratch, planes, per_task};
+        sparx_pool_run(participants, sparx_task_count(planes, per_task),
+                       !baseline && sparx_has_v3() ? run_task_v3 : run_task_baseline, &work);
     }
     for (int i = 0; scratch != NULL && i < participants; i++) {
         free(scratch[i]);

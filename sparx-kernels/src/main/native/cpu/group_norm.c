@@ -22,14 +22,12 @@ typedef struct {
     const sparx_group_norm_args *args;
     double *sums; /* per plane: sum, sum of squares */
     double *scale_shift; /* per sample: mean, rstd */
+    int64_t planes, planes_per_task;
 } job;
 
-INLINE void plane_sums(void *arg, int64_t plane, int worker) {
-    (void) worker;
-    const job *work = arg;
+INLINE void plane_sums(const job *work, int64_t plane) {
     const int64_t n = work->args->spatial;
     const float *x = work->args->input + plane * n;
-    unsigned int csr = sparx_flush_subnormals();
     vd4 sum = {0, 0, 0, 0}, squares = {0, 0, 0, 0};
     int64_t i = 0;
     for (; i + LANES <= n; i += LANES) {
@@ -47,12 +45,9 @@ INLINE void plane_sums(void *arg, int64_t plane, int worker) {
     }
     work->sums[2 * plane] = s;
     work->sums[2 * plane + 1] = q;
-    sparx_restore_mxcsr(csr);
 }
 
-INLINE void plane_normalise(void *arg, int64_t plane, int worker) {
-    (void) worker;
-    const job *work = arg;
+INLINE void plane_normalise(const job *work, int64_t plane) {
     const sparx_group_norm_args *a = work->args;
     const int64_t n = a->spatial, c = plane % a->channels, sample = plane / a->channels;
     const double mean = work->scale_shift[2 * sample];
@@ -61,7 +56,6 @@ INLINE void plane_normalise(void *arg, int64_t plane, int worker) {
     const vd4 m = {mean, mean, mean, mean}, s = {scale, scale, scale, scale}, t = {shift, shift, shift, shift};
     const float *x = a->input + plane * n;
     float *y = a->out + plane * n;
-    unsigned int csr = sparx_flush_subnormals();
     int64_t i = 0;
     for (; i + LANES <= n; i += LANES) {
         vf v = load_unaligned(x + i);
@@ -72,23 +66,42 @@ INLINE void plane_normalise(void *arg, int64_t plane, int worker) {
     for (; i < n; i++) {
         y[i] = (float) ((x[i] - mean) * scale + shift);
     }
+}
+
+/* A task is a run of consecutive planes (sparx_planes_per_task) of one pass, subnormals flushed. */
+INLINE void run_pass(void *arg, int64_t task, int normalise) {
+    const job *work = arg;
+    const int64_t first = task * work->planes_per_task;
+    const int64_t end = first + work->planes_per_task < work->planes ? first + work->planes_per_task : work->planes;
+    unsigned int csr = sparx_flush_subnormals();
+    for (int64_t plane = first; plane < end; plane++) {
+        if (normalise) {
+            plane_normalise(work, plane);
+        } else {
+            plane_sums(work, plane);
+        }
+    }
     sparx_restore_mxcsr(csr);
 }
 
-__attribute__((target("arch=x86-64-v3"))) static void plane_sums_v3(void *arg, int64_t plane, int worker) {
-    plane_sums(arg, plane, worker);
+__attribute__((target("arch=x86-64-v3"))) static void sums_v3(void *arg, int64_t task, int worker) {
+    (void) worker;
+    run_pass(arg, task, 0);
 }
 
-static void plane_sums_baseline(void *arg, int64_t plane, int worker) {
-    plane_sums(arg, plane, worker);
+static void sums_baseline(void *arg, int64_t task, int worker) {
+    (void) worker;
+    run_pass(arg, task, 0);
 }
 
-__attribute__((target("arch=x86-64-v3"))) static void plane_normalise_v3(void *arg, int64_t plane, int worker) {
-    plane_normalise(arg, plane, worker);
+__attribute__((target("arch=x86-64-v3"))) static void normalise_v3(void *arg, int64_t task, int worker) {
+    (void) worker;
+    run_pass(arg, task, 1);
 }
 
-static void plane_normalise_baseline(void *arg, int64_t plane, int worker) {
-    plane_normalise(arg, plane, worker);
+static void normalise_baseline(void *arg, int64_t task, int worker) {
+    (void) worker;
+    run_pass(arg, task, 1);
 }
 
 const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int baseline) {
@@ -105,8 +118,10 @@ const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int
     }
     const int v3 = !baseline && sparx_has_v3();
     const int participants = sparx_participants(threads, planes * args->spatial);
-    job work = {args, sums, scale_shift};
-    sparx_pool_run(participants, planes, v3 ? plane_sums_v3 : plane_sums_baseline, &work);
+    const int64_t per_task = sparx_planes_per_task(args->spatial);
+    const int64_t tasks = sparx_task_count(planes, per_task);
+    job work = {args, sums, scale_shift, planes, per_task};
+    sparx_pool_run(participants, tasks, v3 ? sums_v3 : sums_baseline, &work);
     const double count = (double) (args->channels * args->spatial);
     for (int64_t b = 0; b < args->batch; b++) {
         double s = 0, q = 0;
@@ -119,7 +134,7 @@ const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int
         scale_shift[2 * b] = mean;
         scale_shift[2 * b + 1] = 1.0 / sqrt((variance > 0 ? variance : 0) + args->eps);
     }
-    sparx_pool_run(participants, planes, v3 ? plane_normalise_v3 : plane_normalise_baseline, &work);
+    sparx_pool_run(participants, tasks, v3 ? normalise_v3 : normalise_baseline, &work);
     free(sums);
     free(scale_shift);
     return NULL;

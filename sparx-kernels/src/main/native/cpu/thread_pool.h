@@ -30,4 +30,19 @@ static inline int sparx_participants(int threads, int64_t elements) {
     return useful < threads ? (int) useful : threads;
 }
 
+/*
+ * How many consecutive planes of `plane_elements` elements one task should cover: enough for about
+ * 4096 elements, so that the small maps of late stages (1280 planes of 14x14) are not handed out
+ * one claim of the shared counter at a time.
+ */
+static inline int64_t sparx_planes_per_task(int64_t plane_elements) {
+    int64_t planes = 4096 / (plane_elements < 1 ? 1 : plane_elements);
+    return planes < 1 ? 1 : planes;
+}
+
+/* The tasks that cover `planes` planes `per_task` at a time. */
+static inline int64_t sparx_task_count(int64_t planes, int64_t per_task) {
+    return (planes + per_task - 1) / per_task;
+}
+
 #endif

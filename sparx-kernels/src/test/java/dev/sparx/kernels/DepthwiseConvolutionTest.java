@@ -32,6 +32,8 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
                 Arguments.of(1, 2, 12, 1, 7, true),
                 // a stage-1 map, large enough to be shared by three threads
                 Arguments.of(1, 32, 56, 56, 3, true),
+                // stage 3's 14x14 planes: tasks of 20 planes, the last one partial, on three threads
+                Arguments.of(1, 710, 14, 14, 3, true),
                 // a kernel wider than the map
                 Arguments.of(2, 3, 4, 3, 9, true));
     }

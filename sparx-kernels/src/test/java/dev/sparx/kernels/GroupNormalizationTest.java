@@ -25,6 +25,8 @@ class GroupNormalizationTest extends NativeKernelTest {
                 // large enough to be shared by three threads
                 Arguments.of(new Shape(1, 40, 56, 56), 0.5, 2.0),
                 Arguments.of(new Shape(3, 4, 13), -1.0, 0.1),
+                // 14x14 planes: tasks of 20 planes, the last one partial, on three threads
+                Arguments.of(new Shape(1, 710, 14, 14), 0.0, 1.0),
                 Arguments.of(new Shape(2, 1, 1, 1), 0.0, 1.0),
                 // a mean far above the spread: a one-pass float32 variance would lose it all
                 Arguments.of(new Shape(2, 8, 9, 9), 300.0, 0.5),
