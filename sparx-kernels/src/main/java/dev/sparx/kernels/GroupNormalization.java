@@ -32,7 +32,10 @@ public final class GroupNormalization {
      * @return the same shape, in x's manager
      */
     public static NDArray apply(NDArray x, NDArray gamma, NDArray beta, float eps) {
-        return CpuKernelCall.fits(x, gamma, beta)
+        Shape s = x.getShape();
+        long plane = s.dimension() >= 2 && s.size() > 0 ? s.size() / (s.get(0) * s.get(1)) : 0;
+        // the kernel takes a plane's size as a 32-bit int; the NDArray form reports bad shapes
+        return plane > 0 && plane <= Integer.MAX_VALUE && CpuKernelCall.fits(x, gamma, beta)
                 ? nativeKernel(x, gamma, beta, eps, JniUtils.getNumThreads(), false)
                 : portable(x, gamma, beta, eps);
     }
@@ -82,9 +85,12 @@ public final class GroupNormalization {
         long channels = checkShapes(x, gamma, beta);
         Shape s = x.getShape();
         long spatial = s.size() / (s.get(0) * channels);
+        if (spatial > Integer.MAX_VALUE) {
+            throw new SparxException(prefix + "planes of " + spatial + " elements exceed the kernel's 32-bit sizes");
+        }
         return CpuKernelCall.into(x, prefix, out -> NativeKernels.groupNorm(CpuKernelCall.storage(x),
                 CpuKernelCall.storage(gamma), CpuKernelCall.storage(beta), out, Math.toIntExact(s.get(0)),
-                Math.toIntExact(channels), Math.toIntExact(spatial), eps, threads, baseline));
+                Math.toIntExact(channels), (int) spatial, eps, threads, baseline));
     }
 
     /** @return C, after checking x (B, C, ...), gamma and beta (C) */
