@@ -8,11 +8,16 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
+import java.util.List;
 
 /**
  * Blocks applied one after the other, each under the name its counterpart has in the authors'
  * {@code nn.Sequential} ("0", "1", "3", or "0.1" for an entry of a nested sequence), so that the
  * state-dict keys of the parameters come out of {@link StateDictKeys}'s one rule.
+ *
+ * <p>A depthwise convolution followed by an activation that has an epilogue form (GELU) runs as one
+ * step: the convolution applies the activation before storing each element.
  */
 public class NamedSequential extends AbstractBlock {
 
@@ -33,8 +38,19 @@ public class NamedSequential extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = inputs;
-        for (Block b : children.values()) {
-            x = b.forward(parameterStore, x, training, params);
+        List<Block> steps = children.values();
+        for (int i = 0; i < steps.size(); i++) {
+            Block step = steps.get(i);
+            Block next = i + 1 < steps.size() ? steps.get(i + 1) : null;
+            Epilogue fused = step instanceof DepthwiseConv2d && next instanceof Pointwise
+                    ? ((Pointwise) next).asEpilogue()
+                    : null;
+            if (fused != null) {
+                x = new NDList(((DepthwiseConv2d) step).forward(parameterStore, x.singletonOrThrow(), training, fused));
+                i++;
+            } else {
+                x = step.forward(parameterStore, x, training, params);
+            }
         }
         return x;
     }

@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
 import java.util.function.UnaryOperator;
 
 /** A parameter-free elementwise function as a step of a {@link NamedSequential}. */
@@ -14,15 +15,22 @@ public final class Pointwise extends AbstractBlock {
 
     private final String name;
     private final UnaryOperator<NDArray> function;
+    private final Epilogue asEpilogue;
 
-    private Pointwise(String name, UnaryOperator<NDArray> function) {
+    private Pointwise(String name, UnaryOperator<NDArray> function, Epilogue asEpilogue) {
         this.name = name;
         this.function = function;
+        this.asEpilogue = asEpilogue;
     }
 
     /** @return GELU in its exact (erf) form, as torch's {@code nn.GELU()} */
     public static Pointwise gelu() {
-        return new Pointwise("GELU", Activation::gelu);
+        return new Pointwise("GELU", Activation::gelu, Epilogue.GELU);
+    }
+
+    /** @return the same function as a depthwise convolution's epilogue, or null where there is none */
+    Epilogue asEpilogue() {
+        return asEpilogue;
     }
 
     /** {@inheritDoc} */
