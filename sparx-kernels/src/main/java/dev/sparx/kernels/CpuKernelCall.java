@@ -68,16 +68,7 @@ final class CpuKernelCall {
      */
     static NDArray into(NDArray like, String prefix, Function<ByteBuffer, String> kernel) {
         NDArray out = like.getManager().create(like.getShape(), DataType.FLOAT32, like.getDevice());
-        try {
-            String failure = kernel.apply(out.toByteBuffer(true));
-            if (failure != null) {
-                throw new SparxException(prefix + failure);
-            }
-            return out;
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
+        return KernelOutput.fill(out, prefix, o -> kernel.apply(o.toByteBuffer(true)));
     }
 
     /**

@@ -56,20 +56,13 @@ abstract class FusedScanKernel implements SelectiveScan {
         if (shapes.isEmpty()) {
             return out;
         }
-        try {
+        return KernelOutput.fill(out, prefix, o -> {
             ByteBuffer[] buffers = new ByteBuffer[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 buffers[i] = storage(inputs[i], ScanShapes.INPUT_NAMES.get(i));
             }
-            String failure = run(buffers, storage(out, "out"), shapes);
-            if (failure != null) {
-                throw new SparxException(prefix + failure);
-            }
-            return out;
-        } catch (RuntimeException e) {
-            out.close();
-            throw e;
-        }
+            return run(buffers, storage(o, "out"), shapes);
+        });
     }
 
     /** @return the name users select the kernel by */
