@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isa.h"
 #include "thread_pool.h"
 #include "vector_math.h"
 
@@ -304,15 +305,9 @@ INLINE void run_task(void *arg, int64_t task, int worker) {
     sparx_restore_mxcsr(csr);
 }
 
-__attribute__((target("arch=x86-64-v3"))) static void run_task_v3(void *arg, int64_t task, int worker) {
-    run_task(arg, task, worker);
-}
+SPARX_TASK_AT_EVERY_LEVEL(run_task)
 
-static void run_task_baseline(void *arg, int64_t task, int worker) {
-    run_task(arg, task, worker);
-}
-
-const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int baseline) {
+const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int isa_limit) {
     int64_t blocks = (args->channels + LANES - 1) / LANES;
     int64_t tasks = args->batch * blocks;
     int64_t length = args->height * args->width;
@@ -335,11 +330,11 @@ const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int
         }
     }
     job work = {args, blocks};
-    sparx_pool_run((int) participants, tasks, !baseline && sparx_has_v3() ? run_task_v3 : run_task_baseline, &work);
+    sparx_pool_run((int) participants, tasks, run_task_at(sparx_isa_level(isa_limit)), &work);
     pthread_mutex_unlock(&call_mutex);
     return NULL;
 }
 
-const char *sparx_scan_isa(int baseline) {
-    return !baseline && sparx_has_v3() ? "x86-64-v3 (AVX2, FMA)" : "x86-64 baseline (SSE2)";
+const char *sparx_scan_isa(int isa_limit) {
+    return sparx_isa_name(sparx_isa_level(isa_limit));
 }

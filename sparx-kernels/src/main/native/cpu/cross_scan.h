@@ -8,15 +8,15 @@
 #include "scan_args.h"
 
 /*
- * Runs the scan on up to `threads` threads (the caller's included) and writes out. `baseline`
- * nonzero forces the baseline x86-64 code even where AVX2 is present (for tests and benchmarks).
+ * Runs the scan on up to `threads` threads (the caller's included) and writes out, with the best
+ * instruction set the processor has up to `isa_limit` (isa.h; limits are for tests and benchmarks).
  * Returns NULL, or a static message when scratch memory could not be allocated (out is then
  * incomplete). Calls from several threads are serialised: the worker pool and its scratch are
  * shared.
  */
-const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int baseline);
+const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int isa_limit);
 
-/* The instruction set sparx_cross_scan_merge runs with the same `baseline`, for logs. */
-const char *sparx_scan_isa(int baseline);
+/* The instruction set sparx_cross_scan_merge runs with under the same `isa_limit`, for logs. */
+const char *sparx_scan_isa(int isa_limit);
 
 #endif

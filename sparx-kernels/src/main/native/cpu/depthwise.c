@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isa.h"
 #include "thread_pool.h"
 #include "vector_math.h"
 
@@ -188,15 +189,9 @@ INLINE void run_task(void *arg, int64_t task, int worker) {
     sparx_restore_mxcsr(csr);
 }
 
-__attribute__((target("arch=x86-64-v3"))) static void run_task_v3(void *arg, int64_t task, int worker) {
-    run_task(arg, task, worker);
-}
+SPARX_TASK_AT_EVERY_LEVEL(run_task)
 
-static void run_task_baseline(void *arg, int64_t task, int worker) {
-    run_task(arg, task, worker);
-}
-
-const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads, int baseline) {
+const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads, int isa_limit) {
     if (args->kernel < 1 || args->kernel > MAX_KERNEL || args->kernel % 2 == 0) {
         return "the kernel size must be odd and at most 15";
     }
@@ -222,7 +217,7 @@ const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads
         const int64_t per_task = sparx_planes_per_task(args->height * args->width);
         job work = {args, scratch, planes, per_task};
         sparx_pool_run(participants, sparx_task_count(planes, per_task),
-                       !baseline && sparx_has_v3() ? run_task_v3 : run_task_baseline, &work);
+                       run_task_at(sparx_isa_level(isa_limit)), &work);
     }
     for (int i = 0; scratch != NULL && i < participants; i++) {
         free(scratch[i]);

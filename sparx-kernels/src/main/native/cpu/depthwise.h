@@ -27,10 +27,10 @@ typedef struct {
 } sparx_depthwise_args;
 
 /*
- * Runs the convolution on up to `threads` threads (the caller's included), one (image, channel)
- * plane per task. `baseline` nonzero forces the baseline x86-64 code. Returns NULL, or a static
+ * Runs the convolution on up to `threads` threads (the caller's included), in runs of (image,
+ * channel) planes, at the best instruction set up to `isa_limit` (isa.h). Returns NULL, or a static
  * message when scratch memory could not be allocated (out is then incomplete).
  */
-const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads, int baseline);
+const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads, int isa_limit);
 
 #endif

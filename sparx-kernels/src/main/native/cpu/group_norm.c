@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "isa.h"
 #include "thread_pool.h"
 #include "vector_math.h"
 
@@ -84,27 +85,20 @@ INLINE void run_pass(void *arg, int64_t task, int normalise) {
     sparx_restore_mxcsr(csr);
 }
 
-__attribute__((target("arch=x86-64-v3"))) static void sums_v3(void *arg, int64_t task, int worker) {
+INLINE void sums_task(void *arg, int64_t task, int worker) {
     (void) worker;
     run_pass(arg, task, 0);
 }
 
-static void sums_baseline(void *arg, int64_t task, int worker) {
-    (void) worker;
-    run_pass(arg, task, 0);
-}
-
-__attribute__((target("arch=x86-64-v3"))) static void normalise_v3(void *arg, int64_t task, int worker) {
+INLINE void normalise_task(void *arg, int64_t task, int worker) {
     (void) worker;
     run_pass(arg, task, 1);
 }
 
-static void normalise_baseline(void *arg, int64_t task, int worker) {
-    (void) worker;
-    run_pass(arg, task, 1);
-}
+SPARX_TASK_AT_EVERY_LEVEL(sums_task)
+SPARX_TASK_AT_EVERY_LEVEL(normalise_task)
 
-const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int baseline) {
+const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int isa_limit) {
     const int64_t planes = args->batch * args->channels;
     if (planes == 0 || args->spatial == 0) {
         return NULL;
@@ -116,12 +110,12 @@ const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int
         free(scale_shift);
         return "out of memory for the norm's statistics";
     }
-    const int v3 = !baseline && sparx_has_v3();
+    const int level = sparx_isa_level(isa_limit);
     const int participants = sparx_participants(threads, planes * args->spatial);
     const int64_t per_task = sparx_planes_per_task(args->spatial);
     const int64_t tasks = sparx_task_count(planes, per_task);
     job work = {args, sums, scale_shift, planes, per_task};
-    sparx_pool_run(participants, tasks, v3 ? sums_v3 : sums_baseline, &work);
+    sparx_pool_run(participants, tasks, sums_task_at(level), &work);
     const double count = (double) (args->channels * args->spatial);
     for (int64_t b = 0; b < args->batch; b++) {
         double s = 0, q = 0;
@@ -134,7 +128,7 @@ const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int
         scale_shift[2 * b] = mean;
         scale_shift[2 * b + 1] = 1.0 / sqrt((variance > 0 ? variance : 0) + args->eps);
     }
-    sparx_pool_run(participants, tasks, v3 ? normalise_v3 : normalise_baseline, &work);
+    sparx_pool_run(participants, tasks, normalise_task_at(level), &work);
     free(sums);
     free(scale_shift);
     return NULL;

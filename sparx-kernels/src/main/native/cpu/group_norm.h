@@ -17,9 +17,9 @@ typedef struct {
 } sparx_group_norm_args;
 
 /*
- * Runs on up to `threads` threads (the caller's included). `baseline` nonzero forces the baseline
- * x86-64 code. Returns NULL, or a static message when scratch memory could not be allocated.
+ * Runs on up to `threads` threads (the caller's included), at the best instruction set up to
+ * `isa_limit` (isa.h). Returns NULL, or a static message when scratch memory could not be allocated.
  */
-const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int baseline);
+const char *sparx_group_norm(const sparx_group_norm_args *args, int threads, int isa_limit);
 
 #endif

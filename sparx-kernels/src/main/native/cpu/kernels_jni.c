@@ -14,7 +14,7 @@
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMerge(
         JNIEnv *env, jclass cls, jobject u, jobject delta, jobject a, jobject b, jobject c, jobject d,
         jobject bias, jobject out, jint batch, jint channels, jint state, jint height, jint width,
-        jint threads, jboolean baseline) {
+        jint threads, jint isa_limit) {
     (void) cls;
     jobject objects[SPARX_SCAN_BUFFERS] = {u, delta, a, b, c, d, bias, out};
     sparx_buffer buffers[SPARX_SCAN_BUFFERS];
@@ -34,14 +34,14 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMerge(
         buffers[4].address, buffers[5].address, buffers[6].address, buffers[7].address,
         batch, channels, state, height, width,
     };
-    const char *failure = sparx_cross_scan_merge(&args, threads, baseline == JNI_TRUE);
+    const char *failure = sparx_cross_scan_merge(&args, threads, isa_limit);
     return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
 }
 
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_instructionSet(
-        JNIEnv *env, jclass cls, jboolean baseline) {
+        JNIEnv *env, jclass cls, jint isa_limit) {
     (void) cls;
-    return (*env)->NewStringUTF(env, sparx_scan_isa(baseline == JNI_TRUE));
+    return (*env)->NewStringUTF(env, sparx_scan_isa(isa_limit));
 }
 
 static sparx_buffer buffer_of(JNIEnv *env, jobject object) {
@@ -55,7 +55,7 @@ static sparx_buffer buffer_of(JNIEnv *env, jobject object) {
 
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
         JNIEnv *env, jclass cls, jobject input, jobject weight, jobject bias, jobject out, jint batch,
-        jint channels, jint height, jint width, jint kernel, jint epilogue, jint threads, jboolean baseline) {
+        jint channels, jint height, jint width, jint kernel, jint epilogue, jint threads, jint isa_limit) {
     (void) cls;
     if (threads < 1) {
         return (*env)->NewStringUTF(env, "threads must be at least 1");
@@ -80,13 +80,13 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
         buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
         batch, channels, height, width, kernel, epilogue,
     };
-    const char *failure = sparx_depthwise_conv2d(&args, threads, baseline == JNI_TRUE);
+    const char *failure = sparx_depthwise_conv2d(&args, threads, isa_limit);
     return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
 }
 
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_groupNorm(
         JNIEnv *env, jclass cls, jobject input, jobject weight, jobject bias, jobject out, jint batch,
-        jint channels, jint spatial, jdouble eps, jint threads, jboolean baseline) {
+        jint channels, jint spatial, jdouble eps, jint threads, jint isa_limit) {
     (void) cls;
     if (threads < 1) {
         return (*env)->NewStringUTF(env, "threads must be at least 1");
@@ -113,6 +113,6 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_groupNorm(
         buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
         batch, channels, spatial, eps,
     };
-    const char *failure = sparx_group_norm(&args, threads, baseline == JNI_TRUE);
+    const char *failure = sparx_group_norm(&args, threads, isa_limit);
     return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
 }

@@ -1,7 +1,6 @@
 /*
  * The 8-lane float vectors (GCC vector extensions) and the exponential the CPU kernels share.
- * Included by each kernel's source, which compiles it once for AVX2+FMA and once for baseline
- * x86-64 (see cross_scan.c).
+ * Included by each kernel's source, which compiles it for several instruction sets (isa.h).
  */
 #ifndef SPARX_VECTOR_MATH_H
 #define SPARX_VECTOR_MATH_H
@@ -107,12 +106,6 @@ static inline unsigned int sparx_flush_subnormals(void) {
 
 static inline void sparx_restore_mxcsr(unsigned int previous) {
     _mm_setcsr(previous);
-}
-
-/* Whether this processor runs the x86-64-v3 (AVX2, FMA) copies of the kernels. */
-static inline int sparx_has_v3(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("x86-64-v3");
 }
 
 #endif

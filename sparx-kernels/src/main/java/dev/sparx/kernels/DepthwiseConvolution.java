@@ -72,7 +72,7 @@ public final class DepthwiseConvolution {
         Shape w = weight.getShape();
         boolean kernelFits = w.dimension() == 4 && w.get(2) <= MAX_NATIVE_KERNEL;
         return kernelFits && CpuKernelCall.fits(x, weight, bias)
-                ? nativeKernel(x, weight, bias, epilogue, JniUtils.getNumThreads(), false)
+                ? nativeKernel(x, weight, bias, epilogue, JniUtils.getNumThreads(), IsaLimit.NONE)
                 : portable(x, weight, bias, epilogue);
     }
 
@@ -102,13 +102,13 @@ public final class DepthwiseConvolution {
      * @param bias (C), or null for none
      * @param epilogue what follows the convolution
      * @param threads the most threads to use, the caller's included
-     * @param baseline true to run the baseline x86-64 code even where AVX2 is present
+     * @param isaLimit the best instruction set to use
      * @return (B, C, H, W)
      * @throws SparxException where the library is not loaded, gradients are being recorded, or an
      *     input is not float32 on the CPU or has the wrong shape
      */
     static NDArray nativeKernel(NDArray x, NDArray weight, NDArray bias, Epilogue epilogue, int threads,
-            boolean baseline) {
+            IsaLimit isaLimit) {
         String prefix = "depthwise convolution (native): ";
         CpuKernelCall.check(prefix, threads, x, weight, bias);
         int kernel = checkShapes(x, weight, bias);
@@ -120,7 +120,7 @@ public final class DepthwiseConvolution {
         return CpuKernelCall.into(x, prefix, out -> NativeKernels.depthwiseConv2d(CpuKernelCall.storage(x),
                 CpuKernelCall.storage(weight), CpuKernelCall.storage(bias), out, Math.toIntExact(s.get(0)),
                 Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2)), Math.toIntExact(s.get(3)), kernel,
-                epilogue.ordinal(), threads, baseline));
+                epilogue.ordinal(), threads, isaLimit.ordinal()));
     }
 
     /** @return K, after checking x (B, C, H, W), weight (C, 1, K, K) with K odd, bias (C) */

@@ -36,7 +36,7 @@ public final class GroupNormalization {
         long plane = s.dimension() >= 2 && s.size() > 0 ? s.size() / (s.get(0) * s.get(1)) : 0;
         // the kernel takes a plane's size as a 32-bit int; the NDArray form reports bad shapes
         return plane > 0 && plane <= Integer.MAX_VALUE && CpuKernelCall.fits(x, gamma, beta)
-                ? nativeKernel(x, gamma, beta, eps, JniUtils.getNumThreads(), false)
+                ? nativeKernel(x, gamma, beta, eps, JniUtils.getNumThreads(), IsaLimit.NONE)
                 : portable(x, gamma, beta, eps);
     }
 
@@ -74,12 +74,12 @@ public final class GroupNormalization {
      * @param beta (C)
      * @param eps added to the variance, at least 0
      * @param threads the most threads to use, the caller's included
-     * @param baseline true to run the baseline x86-64 code even where AVX2 is present
+     * @param isaLimit the best instruction set to use
      * @return the same shape
      * @throws SparxException where the library is not loaded, gradients are being recorded, or an
      *     input is not float32 on the CPU or has the wrong shape
      */
-    static NDArray nativeKernel(NDArray x, NDArray gamma, NDArray beta, float eps, int threads, boolean baseline) {
+    static NDArray nativeKernel(NDArray x, NDArray gamma, NDArray beta, float eps, int threads, IsaLimit isaLimit) {
         String prefix = "GroupNorm (native): ";
         CpuKernelCall.check(prefix, threads, x, gamma, beta);
         long channels = checkShapes(x, gamma, beta);
@@ -90,7 +90,7 @@ public final class GroupNormalization {
         }
         return CpuKernelCall.into(x, prefix, out -> NativeKernels.groupNorm(CpuKernelCall.storage(x),
                 CpuKernelCall.storage(gamma), CpuKernelCall.storage(beta), out, Math.toIntExact(s.get(0)),
-                Math.toIntExact(channels), (int) spatial, eps, threads, baseline));
+                Math.toIntExact(channels), (int) spatial, eps, threads, isaLimit.ordinal()));
     }
 
     /** @return C, after checking x (B, C, ...), gamma and beta (C) */

@@ -44,18 +44,18 @@ final class NativeKernels {
      * @param height H
      * @param width W
      * @param threads the most threads to use, the caller's included
-     * @param baseline true to run the baseline x86-64 code even where AVX2 is present
+     * @param isaLimit the ordinal of an {@link IsaLimit}
      * @return null on success, else what was wrong
      */
     static native String crossScanMerge(ByteBuffer u, ByteBuffer delta, ByteBuffer a, ByteBuffer b, ByteBuffer c,
             ByteBuffer d, ByteBuffer deltaBias, ByteBuffer out, int batch, int channels, int state, int height,
-            int width, int threads, boolean baseline);
+            int width, int threads, int isaLimit);
 
     /**
-     * @param baseline as for {@link #crossScanMerge}
-     * @return the instruction set the kernel runs with on this processor
+     * @param isaLimit the ordinal of an {@link IsaLimit}
+     * @return the instruction set the kernels run with on this processor under that limit
      */
-    static native String instructionSet(boolean baseline);
+    static native String instructionSet(int isaLimit);
 
     /**
      * Runs a depthwise convolution, stride 1, padding kernel/2, with the bias and the epilogue
@@ -73,11 +73,11 @@ final class NativeKernels {
      * @param kernel K, odd, at most 15
      * @param epilogue the ordinal of a {@link DepthwiseConvolution.Epilogue}
      * @param threads the most threads to use, the caller's included
-     * @param baseline true to run the baseline x86-64 code even where AVX2 is present
+     * @param isaLimit the ordinal of an {@link IsaLimit}
      * @return null on success, else what was wrong
      */
     static native String depthwiseConv2d(ByteBuffer input, ByteBuffer weight, ByteBuffer bias, ByteBuffer out,
-            int batch, int channels, int height, int width, int kernel, int epilogue, int threads, boolean baseline);
+            int batch, int channels, int height, int width, int kernel, int epilogue, int threads, int isaLimit);
 
     /**
      * Runs GroupNorm with one group: each sample normalised over (C, H*W) with its biased variance,
@@ -92,9 +92,9 @@ final class NativeKernels {
      * @param spatial H*W
      * @param eps added to the variance
      * @param threads the most threads to use, the caller's included
-     * @param baseline true to run the baseline x86-64 code even where AVX2 is present
+     * @param isaLimit the ordinal of an {@link IsaLimit}
      * @return null on success, else what was wrong
      */
     static native String groupNorm(ByteBuffer input, ByteBuffer weight, ByteBuffer bias, ByteBuffer out, int batch,
-            int channels, int spatial, double eps, int threads, boolean baseline);
+            int channels, int spatial, double eps, int threads, int isaLimit);
 }

@@ -28,7 +28,7 @@ public final class NativeSelectiveScan extends FusedScanKernel {
     public static final String NAME = "native";
 
     private final int threads;
-    private final boolean baseline;
+    private final IsaLimit isaLimit;
 
     /** A scan that uses every processor the JVM reports. */
     public NativeSelectiveScan() {
@@ -41,21 +41,20 @@ public final class NativeSelectiveScan extends FusedScanKernel {
      * @param threads at least 1
      */
     public NativeSelectiveScan(int threads) {
-        this(threads, false);
+        this(threads, IsaLimit.NONE);
     }
 
     /**
      * @param threads at least 1
-     * @param baseline true to run the baseline x86-64 code even on a processor with AVX2 (for tests
-     *     and benchmarks of that path)
+     * @param isaLimit the best instruction set to use (for tests and benchmarks of each compiled copy)
      */
-    NativeSelectiveScan(int threads, boolean baseline) {
+    NativeSelectiveScan(int threads, IsaLimit isaLimit) {
         super(NAME, Device.Type.CPU);
         if (threads < 1) {
             throw new SparxException("selective scan (native): threads is " + threads + "; expected at least 1");
         }
         this.threads = threads;
-        this.baseline = baseline;
+        this.isaLimit = isaLimit;
     }
 
     /** @return whether the native library is loaded on this platform */
@@ -76,7 +75,7 @@ public final class NativeSelectiveScan extends FusedScanKernel {
         if (!isAvailable()) {
             throw new SparxException("selective scan (native): " + unavailableReason().orElseThrow());
         }
-        return NativeKernels.instructionSet(baseline);
+        return NativeKernels.instructionSet(isaLimit.ordinal());
     }
 
     /** @return the most threads one call uses */
@@ -97,6 +96,6 @@ public final class NativeSelectiveScan extends FusedScanKernel {
     @Override
     String run(ByteBuffer[] in, ByteBuffer out, ScanShapes s) {
         return NativeKernels.crossScanMerge(in[0], in[1], in[2], in[3], in[4], in[5], in[6], out, s.batch,
-                s.channels, s.state, s.height, s.width, threads, baseline);
+                s.channels, s.state, s.height, s.width, threads, isaLimit.ordinal());
     }
 }

@@ -60,7 +60,7 @@ public class CrossScanMergeBenchmark {
         arrays = input.toNDArrays(manager);
         if (scan.startsWith("native")) {
             int threads = Integer.parseInt(scan.substring(scan.lastIndexOf('-') + 1));
-            kernel = new NativeSelectiveScan(threads, scan.contains("sse2"));
+            kernel = new NativeSelectiveScan(threads, scan.contains("sse2") ? IsaLimit.BASELINE : IsaLimit.NONE);
         } else if (scan.equals("ndarray")) {
             kernel = new NdArraySelectiveScan();
         }

@@ -55,12 +55,12 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
             for (int i = 0; i < conv.length; i++) {
                 expected[i] = epilogue(epilogue, conv[i], x[i]);
             }
-            for (boolean baseline : new boolean[] {false, true}) {
+            for (IsaLimit limit : IsaLimit.values()) {
                 for (int threads : new int[] {1, 3}) {
-                    try (NDArray y = DepthwiseConvolution.nativeKernel(xa, wa, ba, epilogue, threads, baseline)) {
+                    try (NDArray y = DepthwiseConvolution.nativeKernel(xa, wa, ba, epilogue, threads, limit)) {
                         double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()),
                                 expected);
-                        assertTrue(error <= TOLERANCE, () -> epilogue + (baseline ? " baseline" : "") + ", " + threads
+                        assertTrue(error <= TOLERANCE, () -> epilogue + ", " + limit + ", " + threads
                                 + " threads: relative L2 " + error);
                     }
                 }
@@ -81,7 +81,7 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray y = DepthwiseConvolution.apply(x, w, b, Epilogue.RESIDUAL_GELU);
             assertThrows(SparxException.class,
-                    () -> DepthwiseConvolution.nativeKernel(x, w, b, Epilogue.NONE, 1, false));
+                    () -> DepthwiseConvolution.nativeKernel(x, w, b, Epilogue.NONE, 1, IsaLimit.NONE));
             collector.backward(y.sum());
         }
         assertNotNull(w.getGradient());
@@ -93,7 +93,7 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
         NDArray x = manager.randomNormal(new Shape(2, 3, 5, 11));
         NDArray w = manager.randomNormal(new Shape(3, 1, 5, 5));
         NDArray b = manager.randomNormal(new Shape(3));
-        float[] kernel = DepthwiseConvolution.nativeKernel(x, w, b, Epilogue.SILU, 1, false).toFloatArray();
+        float[] kernel = DepthwiseConvolution.nativeKernel(x, w, b, Epilogue.SILU, 1, IsaLimit.NONE).toFloatArray();
         assertArrayEquals(kernel, DepthwiseConvolution.apply(x, w, b, Epilogue.SILU).toFloatArray());
         System.setProperty(NativeKernels.AUTO_PROPERTY, "false");
         try {
@@ -119,19 +119,20 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
         NDArray b = manager.zeros(new Shape(4));
         assertMessage("weight has shape (4, 1, 2, 2)",
                 () -> DepthwiseConvolution.nativeKernel(x, manager.zeros(new Shape(4, 1, 2, 2)), b, Epilogue.NONE, 1,
-                        false));
+                        IsaLimit.NONE));
         assertMessage("weight has shape (3, 1, 3, 3)",
                 () -> DepthwiseConvolution.portable(x, manager.zeros(new Shape(3, 1, 3, 3)), b, Epilogue.NONE));
         assertMessage("bias has shape (5)",
-                () -> DepthwiseConvolution.nativeKernel(x, w, manager.zeros(new Shape(5)), Epilogue.NONE, 1, false));
+                () -> DepthwiseConvolution.nativeKernel(x, w, manager.zeros(new Shape(5)), Epilogue.NONE, 1,
+                        IsaLimit.NONE));
         assertMessage("x has shape (4, 5, 5)",
                 () -> DepthwiseConvolution.nativeKernel(manager.zeros(new Shape(4, 5, 5)), w, b, Epilogue.NONE, 1,
-                        false));
-        assertMessage("threads is 0", () -> DepthwiseConvolution.nativeKernel(x, w, b, Epilogue.NONE, 0, false));
+                        IsaLimit.NONE));
+        assertMessage("threads is 0", () -> DepthwiseConvolution.nativeKernel(x, w, b, Epilogue.NONE, 0, IsaLimit.NONE));
         assertMessage("at most 15x15", () -> DepthwiseConvolution.nativeKernel(x,
-                manager.zeros(new Shape(4, 1, 17, 17)), b, Epilogue.NONE, 1, false));
+                manager.zeros(new Shape(4, 1, 17, 17)), b, Epilogue.NONE, 1, IsaLimit.NONE));
         assertMessage("float32 on the CPU", () -> DepthwiseConvolution.nativeKernel(
-                x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false), w, b, Epilogue.NONE, 1, false));
+                x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false), w, b, Epilogue.NONE, 1, IsaLimit.NONE));
     }
 
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {

@@ -55,12 +55,12 @@ class GroupNormalizationTest extends NativeKernelTest {
         NDArray xa = manager.create(x, shape);
         NDArray ga = manager.create(gamma);
         NDArray ba = manager.create(beta);
-        for (boolean baseline : new boolean[] {false, true}) {
+        for (IsaLimit limit : IsaLimit.values()) {
             for (int threads : new int[] {1, 3}) {
-                try (NDArray y = GroupNormalization.nativeKernel(xa, ga, ba, EPS, threads, baseline)) {
+                try (NDArray y = GroupNormalization.nativeKernel(xa, ga, ba, EPS, threads, limit)) {
                     double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()),
                             expected);
-                    assertTrue(error <= TOLERANCE, () -> (baseline ? "baseline, " : "") + threads
+                    assertTrue(error <= TOLERANCE, () -> limit + ", " + threads
                             + " threads: relative L2 " + error);
                 }
             }
@@ -78,12 +78,12 @@ class GroupNormalizationTest extends NativeKernelTest {
         NDArray x = manager.zeros(new Shape(2, 4, 3, 3));
         NDArray g = manager.ones(new Shape(4));
         SparxException e = assertThrows(SparxException.class,
-                () -> GroupNormalization.nativeKernel(x, manager.ones(new Shape(3)), g, EPS, 1, false));
+                () -> GroupNormalization.nativeKernel(x, manager.ones(new Shape(3)), g, EPS, 1, IsaLimit.NONE));
         assertTrue(e.getMessage().contains("weight (3) and bias (4) must both be (4)"), e::getMessage);
         e = assertThrows(SparxException.class,
-                () -> GroupNormalization.nativeKernel(manager.zeros(new Shape(4)), g, g, EPS, 1, false));
+                () -> GroupNormalization.nativeKernel(manager.zeros(new Shape(4)), g, g, EPS, 1, IsaLimit.NONE));
         assertTrue(e.getMessage().contains("expected (B, C, ...)"), e::getMessage);
-        e = assertThrows(SparxException.class, () -> GroupNormalization.nativeKernel(x, g, g, -1, 1, false));
+        e = assertThrows(SparxException.class, () -> GroupNormalization.nativeKernel(x, g, g, -1, 1, IsaLimit.NONE));
         assertTrue(e.getMessage().contains("eps must be at least 0"), e::getMessage);
     }
 

@@ -50,7 +50,8 @@ class NativeSelectiveScanTest extends NativeKernelTest {
     void matchesTheDefinition(ScanCase x) {
         double[] expected = x.reference();
         for (NativeSelectiveScan scan : new NativeSelectiveScan[] {
-            new NativeSelectiveScan(1), new NativeSelectiveScan(3), new NativeSelectiveScan(2, true)}) {
+            new NativeSelectiveScan(1), new NativeSelectiveScan(3), new NativeSelectiveScan(2, IsaLimit.AVX2),
+            new NativeSelectiveScan(2, IsaLimit.BASELINE)}) {
             double error = ScanCase.relativeError(x.run(scan, manager), expected);
             assertTrue(error <= TOLERANCE, () -> scan.instructionSet() + ", " + scan.threads() + " threads: relative L2 "
                     + error);
