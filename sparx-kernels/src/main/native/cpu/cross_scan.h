@@ -11,8 +11,7 @@
  * Runs the scan on up to `threads` threads (the caller's included) and writes out, with the best
  * instruction set the processor has up to `isa_limit` (isa.h; limits are for tests and benchmarks).
  * Returns NULL, or a static message when scratch memory could not be allocated (out is then
- * incomplete). Calls from several threads are serialised: the worker pool and its scratch are
- * shared.
+ * incomplete). Calls from several threads are serialised: the per-participant scratch is shared.
  */
 const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int isa_limit);
 

@@ -180,10 +180,9 @@ INLINE void convolve_plane_as(const sparx_depthwise_args *a, int64_t plane, floa
 /* A task is a run of consecutive planes (sparx_planes_per_task). */
 INLINE void run_task(void *arg, int64_t task, int worker) {
     const job *work = arg;
-    const int64_t first = task * work->planes_per_task;
-    const int64_t end = first + work->planes_per_task < work->planes ? first + work->planes_per_task : work->planes;
+    const sparx_plane_run run = sparx_planes_of_task(task, work->planes_per_task, work->planes);
     unsigned int csr = sparx_flush_subnormals();
-    for (int64_t plane = first; plane < end; plane++) {
+    for (int64_t plane = run.first; plane < run.end; plane++) {
         convolve_plane_as(work->args, plane, work->scratch[worker]);
     }
     sparx_restore_mxcsr(csr);

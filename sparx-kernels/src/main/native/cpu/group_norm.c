@@ -72,10 +72,9 @@ INLINE void plane_normalise(const job *work, int64_t plane) {
 /* A task is a run of consecutive planes (sparx_planes_per_task) of one pass, subnormals flushed. */
 INLINE void run_pass(void *arg, int64_t task, int normalise) {
     const job *work = arg;
-    const int64_t first = task * work->planes_per_task;
-    const int64_t end = first + work->planes_per_task < work->planes ? first + work->planes_per_task : work->planes;
+    const sparx_plane_run run = sparx_planes_of_task(task, work->planes_per_task, work->planes);
     unsigned int csr = sparx_flush_subnormals();
-    for (int64_t plane = first; plane < end; plane++) {
+    for (int64_t plane = run.first; plane < run.end; plane++) {
         if (normalise) {
             plane_normalise(work, plane);
         } else {

@@ -11,6 +11,38 @@
 #include "dev_sparx_kernels_NativeKernels.h"
 #include "scan_buffers.h"
 
+static sparx_buffer buffer_of(JNIEnv *env, jobject object) {
+    sparx_buffer b = {NULL, -1};
+    if (object != NULL) {
+        b.address = (*env)->GetDirectBufferAddress(env, object);
+        b.capacity = (*env)->GetDirectBufferCapacity(env, object);
+    }
+    return b;
+}
+
+/* A kernel's result as Java sees it: null, or the message. */
+static jstring result(JNIEnv *env, const char *failure) {
+    return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
+}
+
+/*
+ * The buffers of a kernel that reads input, weight and an optional bias and writes out, checked
+ * against the floats each must hold (float_buffers.h). Returns NULL when they are fit to use, else
+ * the message for Java.
+ */
+static jstring check_four(JNIEnv *env, jobject input, jobject weight, jobject bias, jobject out,
+                          const int64_t floats[4], sparx_buffer buffers[4]) {
+    static const char *const names[4] = {"input", "weight", "bias", "out"};
+    buffers[0] = buffer_of(env, input);
+    buffers[1] = buffer_of(env, weight);
+    buffers[2] = buffer_of(env, bias);
+    buffers[3] = buffer_of(env, out);
+    char message[160];
+    return sparx_check_float_buffers(buffers, names, floats, 4, message, sizeof message)
+               ? NULL
+               : (*env)->NewStringUTF(env, message);
+}
+
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMerge(
         JNIEnv *env, jclass cls, jobject u, jobject delta, jobject a, jobject b, jobject c, jobject d,
         jobject bias, jobject out, jint batch, jint channels, jint state, jint height, jint width,
@@ -19,8 +51,7 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMerge(
     jobject objects[SPARX_SCAN_BUFFERS] = {u, delta, a, b, c, d, bias, out};
     sparx_buffer buffers[SPARX_SCAN_BUFFERS];
     for (int i = 0; i < SPARX_SCAN_BUFFERS; i++) {
-        buffers[i].address = objects[i] == NULL ? NULL : (*env)->GetDirectBufferAddress(env, objects[i]);
-        buffers[i].capacity = objects[i] == NULL ? -1 : (*env)->GetDirectBufferCapacity(env, objects[i]);
+        buffers[i] = buffer_of(env, objects[i]);
     }
     char message[160];
     if (threads < 1) {
@@ -34,23 +65,13 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMerge(
         buffers[4].address, buffers[5].address, buffers[6].address, buffers[7].address,
         batch, channels, state, height, width,
     };
-    const char *failure = sparx_cross_scan_merge(&args, threads, isa_limit);
-    return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
+    return result(env, sparx_cross_scan_merge(&args, threads, isa_limit));
 }
 
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_instructionSet(
         JNIEnv *env, jclass cls, jint isa_limit) {
     (void) cls;
     return (*env)->NewStringUTF(env, sparx_scan_isa(isa_limit));
-}
-
-static sparx_buffer buffer_of(JNIEnv *env, jobject object) {
-    sparx_buffer b = {NULL, -1};
-    if (object != NULL) {
-        b.address = (*env)->GetDirectBufferAddress(env, object);
-        b.capacity = (*env)->GetDirectBufferCapacity(env, object);
-    }
-    return b;
 }
 
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
@@ -68,20 +89,17 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
           && sparx_multiply((int64_t) kernel * kernel, channels, &taps))) {
         return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
     }
-    static const char *const names[4] = {"input", "weight", "bias", "out"};
-    const sparx_buffer buffers[4] = {
-        buffer_of(env, input), buffer_of(env, weight), buffer_of(env, bias), buffer_of(env, out)};
     const int64_t floats[4] = {signal, taps, bias == NULL ? 0 : channels, signal};
-    char message[160];
-    if (!sparx_check_float_buffers(buffers, names, floats, 4, message, sizeof message)) {
-        return (*env)->NewStringUTF(env, message);
+    sparx_buffer buffers[4];
+    jstring unfit = check_four(env, input, weight, bias, out, floats, buffers);
+    if (unfit != NULL) {
+        return unfit;
     }
     sparx_depthwise_args args = {
         buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
         batch, channels, height, width, kernel, epilogue,
     };
-    const char *failure = sparx_depthwise_conv2d(&args, threads, isa_limit);
-    return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
+    return result(env, sparx_depthwise_conv2d(&args, threads, isa_limit));
 }
 
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_groupNorm(
@@ -101,18 +119,15 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_groupNorm(
     if (!sparx_multiply((int64_t) batch * channels, spatial, &signal)) {
         return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
     }
-    static const char *const names[4] = {"input", "weight", "bias", "out"};
-    const sparx_buffer buffers[4] = {
-        buffer_of(env, input), buffer_of(env, weight), buffer_of(env, bias), buffer_of(env, out)};
     const int64_t floats[4] = {signal, channels, channels, signal};
-    char message[160];
-    if (!sparx_check_float_buffers(buffers, names, floats, 4, message, sizeof message)) {
-        return (*env)->NewStringUTF(env, message);
+    sparx_buffer buffers[4];
+    jstring unfit = check_four(env, input, weight, bias, out, floats, buffers);
+    if (unfit != NULL) {
+        return unfit;
     }
     sparx_group_norm_args args = {
         buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
         batch, channels, spatial, eps,
     };
-    const char *failure = sparx_group_norm(&args, threads, isa_limit);
-    return failure == NULL ? NULL : (*env)->NewStringUTF(env, failure);
+    return result(env, sparx_group_norm(&args, threads, isa_limit));
 }

@@ -1,6 +1,7 @@
 /*
- * A small persistent pool of worker threads that share out numbered tasks. Workers sleep on a
- * condition variable between jobs, so they do not spin against libtorch's own threads.
+ * Numbered tasks shared out among threads: those of libtorch's OpenMP runtime where the process has
+ * loaded one (thread_pool.c says why), else a small persistent pool whose workers sleep on a
+ * condition variable between jobs.
  */
 #ifndef SPARX_THREAD_POOL_H
 #define SPARX_THREAD_POOL_H
@@ -12,8 +13,9 @@ typedef void (*sparx_task_fn)(void *arg, int64_t task, int worker);
 
 /*
  * Runs tasks 0..ntasks-1 on up to `threads` participants, the calling thread included, and returns
- * when all are done. Returns the number of participants used (at least 1). Calls from several
- * threads take turns; a task must not itself call sparx_pool_run.
+ * when all are done. Returns the number of participants used (at least 1). On OpenMP each calling
+ * thread has its own team; on the pthread pool calls from several threads take turns. A task must
+ * not itself call sparx_pool_run.
  */
 int sparx_pool_run(int threads, int64_t ntasks, sparx_task_fn fn, void *arg);
 
@@ -43,6 +45,16 @@ static inline int64_t sparx_planes_per_task(int64_t plane_elements) {
 /* The tasks that cover `planes` planes `per_task` at a time. */
 static inline int64_t sparx_task_count(int64_t planes, int64_t per_task) {
     return (planes + per_task - 1) / per_task;
+}
+
+/* The planes [first, end) of task number `task` of those. */
+typedef struct {
+    int64_t first, end;
+} sparx_plane_run;
+
+static inline sparx_plane_run sparx_planes_of_task(int64_t task, int64_t per_task, int64_t planes) {
+    int64_t first = task * per_task;
+    return (sparx_plane_run){first, first + per_task < planes ? first + per_task : planes};
 }
 
 #endif

@@ -22,16 +22,8 @@ final class CpuKernelCall {
      * @return whether an automatic choice should take the native kernel for them
      */
     static boolean fits(NDArray... inputs) {
-        if (!NativeKernels.chosenAutomatically()) {
-            return false;
-        }
-        for (NDArray a : inputs) {
-            if (a != null && (a.getDataType() != DataType.FLOAT32
-                    || !Device.Type.CPU.equals(a.getDevice().getDeviceType()))) {
-                return false;
-            }
-        }
-        return !GradientRecording.isRecording(inputs[0]);
+        return NativeKernels.chosenAutomatically() && notFloat32OnCpu(inputs) == null
+                && !GradientRecording.isRecording(inputs[0]);
     }
 
     /**
@@ -48,16 +40,25 @@ final class CpuKernelCall {
         if (threads < 1) {
             throw new SparxException(prefix + "threads is " + threads + "; expected at least 1");
         }
-        for (NDArray a : inputs) {
-            if (a != null && (a.getDataType() != DataType.FLOAT32
-                    || !Device.Type.CPU.equals(a.getDevice().getDeviceType()))) {
-                throw new SparxException(prefix + "every input must be float32 on the CPU; got " + a.getDataType()
-                        + " on " + a.getDevice());
-            }
+        NDArray wrong = notFloat32OnCpu(inputs);
+        if (wrong != null) {
+            throw new SparxException(prefix + "every input must be float32 on the CPU; got " + wrong.getDataType()
+                    + " on " + wrong.getDevice());
         }
         if (GradientRecording.isRecording(inputs[0])) {
             throw new SparxException(prefix + "gradients are being recorded and this kernel has no backward");
         }
+    }
+
+    /** @return the first input that is not a float32 CPU array, or null; nulls are skipped */
+    private static NDArray notFloat32OnCpu(NDArray... inputs) {
+        for (NDArray a : inputs) {
+            if (a != null && (a.getDataType() != DataType.FLOAT32
+                    || !Device.Type.CPU.equals(a.getDevice().getDeviceType()))) {
+                return a;
+            }
+        }
+        return null;
     }
 
     /**

@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * The JNI surface of {@code libsparxscan.so}, the CPU kernels (sources under
- * {@code src/main/native/cpu}): the fused selective scan, the depthwise convolution and GroupNorm. Callers check {@link #LIBRARY} before calling a native method.
+ * {@code src/main/native/cpu}): the fused selective scan, the depthwise convolution and GroupNorm.
+ * Callers check {@link #LIBRARY} before calling a native method.
  */
 final class NativeKernels {
 
@@ -13,8 +14,8 @@ final class NativeKernels {
 
     /**
      * The system property that, set to {@code false}, keeps automatic choices off the native
-     * kernels (the scan's {@code auto}, the depthwise convolutions), e.g. to compare with the
-     * NDArray forms in one process.
+     * kernels (the scan's {@code auto}, {@link DepthwiseConvolution#apply},
+     * {@link GroupNormalization#apply}), e.g. to compare with the NDArray forms in one process.
      */
     static final String AUTO_PROPERTY = "sparx.kernels.native";
 
