@@ -334,7 +334,3 @@ const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int
     pthread_mutex_unlock(&call_mutex);
     return NULL;
 }
-
-const char *sparx_scan_isa(int isa_limit) {
-    return sparx_isa_name(sparx_isa_level(isa_limit));
-}

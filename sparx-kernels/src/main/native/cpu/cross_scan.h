@@ -15,7 +15,4 @@
  */
 const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int isa_limit);
 
-/* The instruction set sparx_cross_scan_merge runs with under the same `isa_limit`, for logs. */
-const char *sparx_scan_isa(int isa_limit);
-
 #endif

@@ -8,6 +8,7 @@
 #include "cross_scan.h"
 #include "depthwise.h"
 #include "group_norm.h"
+#include "isa.h"
 #include "dev_sparx_kernels_NativeKernels.h"
 #include "scan_buffers.h"
 
@@ -71,7 +72,7 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMerge(
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_instructionSet(
         JNIEnv *env, jclass cls, jint isa_limit) {
     (void) cls;
-    return (*env)->NewStringUTF(env, sparx_scan_isa(isa_limit));
+    return (*env)->NewStringUTF(env, sparx_isa_name(sparx_isa_level(isa_limit)));
 }
 
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
