@@ -14,6 +14,13 @@ public record CheckpointOptions(boolean ema, String stripPrefix) {
     public static final CheckpointOptions DEFAULT = new CheckpointOptions(false, null);
 
     /**
+     * The plain state dict with DistributedDataParallel's {@code module.} prefix removed: how every
+     * command that loads a network reads a checkpoint, so that a file saved from a wrapped model
+     * loads as one saved from the bare model.
+     */
+    public static final CheckpointOptions NETWORK = DEFAULT.withStripPrefix("module.");
+
+    /**
      * @param ema whether to take the EMA weights
      * @return these options with {@code ema} replaced
      */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.sparx.core.SparxException;
+import dev.sparx.core.checkpoint.CheckpointOptions;
 import dev.sparx.core.checkpoint.Checkpoints;
 import dev.sparx.core.image.EvalTransform;
 import dev.sparx.core.image.ImageDecoder;
@@ -249,7 +250,7 @@ public final class FinetuneCommand implements Callable<Integer> {
      * initialisation); anything else that does not fit means the wrong model for the checkpoint.
      */
     private String loadCheckpoint(SparXMamba network) {
-        LoadReport report = StateDictLoader.load(network, Checkpoints.read(checkpoint), false);
+        LoadReport report = StateDictLoader.load(network, Checkpoints.read(checkpoint, CheckpointOptions.NETWORK), false);
         List<String> outside = new ArrayList<>();
         report.missing().stream().filter(k -> !k.startsWith(HEAD)).forEach(outside::add);
         report.unexpected().stream().filter(k -> !k.startsWith(HEAD)).forEach(outside::add);

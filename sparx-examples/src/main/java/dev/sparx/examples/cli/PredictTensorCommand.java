@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import dev.sparx.core.SparxException;
+import dev.sparx.core.checkpoint.CheckpointOptions;
 import dev.sparx.core.checkpoint.Checkpoints;
 import dev.sparx.core.tensor.HostTensor;
 import dev.sparx.core.tensor.Npy;
@@ -81,7 +82,7 @@ public final class PredictTensorCommand implements Callable<Integer> {
         try (Model m = Model.newInstance(model.label())) {
             m.setBlock(net);
             net.initialize(m.getNDManager(), DataType.FLOAT32, new Shape(batch.shape()));
-            StateDictLoader.load(net, Checkpoints.read(checkpoint));
+            StateDictLoader.load(net, Checkpoints.read(checkpoint, CheckpointOptions.NETWORK));
             try (Predictor<NDList, NDList> predictor = m.newPredictor(new NoopTranslator());
                     NDManager manager = NDManager.newBaseManager()) {
                 NDArray x = batch.toNDArray(manager);

@@ -49,7 +49,7 @@ public final class Classifier implements AutoCloseable {
      * @throws SparxException if the checkpoint cannot be read or does not fit the configuration
      */
     public static Classifier load(SparXConfig config, Path checkpoint, SelectiveScan scan) {
-        StateDict weights = Checkpoints.read(checkpoint, CheckpointOptions.DEFAULT.withStripPrefix("module."));
+        StateDict weights = Checkpoints.read(checkpoint, CheckpointOptions.NETWORK);
         try {
             return load(config, weights, scan);
         } catch (SparxException e) {

@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.sparx.core.checkpoint.Checkpoints;
+import dev.sparx.core.checkpoint.StateDict;
 import dev.sparx.core.tensor.HostTensor;
 import dev.sparx.core.tensor.Npy;
 import dev.sparx.examples.SparxCli;
@@ -65,6 +66,19 @@ class PredictTensorCommandTest {
         HostTensor logits = Npy.read(out);
         assertArrayEquals(new long[] {2, 5}, logits.shape());
         assertArrayEquals(expected, logits.toFloatArray(), 1e-5f);
+    }
+
+    @Test
+    void readsACheckpointSavedFromADistributedDataParallelWrapper() {
+        StateDict plain = Checkpoints.read(weights);
+        StateDict wrapped = new StateDict();
+        plain.keys().forEach(key -> wrapped.put("module." + key, plain.get(key)));
+        Path prefixed = tmp.resolve("ddp.pth");
+        Checkpoints.write(prefixed, wrapped);
+        Path out = tmp.resolve("out.npy");
+        assertEquals(0, SparxCli.run("predict-tensor", "--config", config.toString(), "--checkpoint",
+                prefixed.toString(), "--input", input.toString(), "--output", out.toString(), "--scan", "ndarray"));
+        assertArrayEquals(expected, Npy.read(out).toFloatArray(), 1e-5f);
     }
 
     @Test

@@ -105,7 +105,7 @@ final class SparXModelLoader implements ModelLoader {
         Path checkpoint = checkpoint(args, criteria.getProgress());
         // as the command line reads checkpoints: DistributedDataParallel's prefix is dropped
         StateDict weights = Checkpoints.read(checkpoint,
-                CheckpointOptions.DEFAULT.withEma(args.bool(SparXModelZoo.EMA, false)).withStripPrefix("module."));
+                CheckpointOptions.NETWORK.withEma(args.bool(SparXModelZoo.EMA, false)));
 
         String name = criteria.getModelName() == null ? artifactId : criteria.getModelName();
         Model model = Model.newInstance(name, criteria.getDevice(), SparXModelZoo.ENGINE);
