@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import dev.sparx.core.SparxException;
+import dev.sparx.core.checkpoint.CheckpointOptions;
 import dev.sparx.core.checkpoint.Checkpoints;
 import dev.sparx.core.checkpoint.StateDict;
 import dev.sparx.kernels.SelectiveScans;
@@ -104,7 +105,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
             JniUtils.setNumThreads(threads);
         }
-        StateDict weights = checkpoint == null ? null : Checkpoints.read(checkpoint);
+        StateDict weights = checkpoint == null ? null : Checkpoints.read(checkpoint, CheckpointOptions.NETWORK);
         PrintWriter out = spec.commandLine().getOut();
         for (String scan : scans) {
             for (int batch : batches) {
@@ -132,6 +133,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
             double[] ms = new double[runs];
             double[] cpuMs = new double[runs];
+            long faults0 = minorFaults();
+            long processCpu0 = processCpuNanos();
             for (int i = 0; i < runs; i++) {
                 long c0 = cpu.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
@@ -139,13 +142,16 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
                 cpuMs[i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
             }
+            String faultsPerPass = perPass(minorFaults() - faults0, faults0 < 0);
+            String processCpuMsPerPass = perPass((processCpuNanos() - processCpu0) / 1e6, processCpu0 < 0);
             double median = median(ms);
             return String.format(Locale.ROOT,
                     "{\"model\": \"%s\", \"batch\": %d, \"img_size\": %d, \"scan\": \"%s\", \"threads\": %d,"
                             + " \"images_per_s\": %.3f, \"latency_ms_median\": %.1f, \"latency_ms_min\": %.1f,"
-                            + " \"thread_cpu_ms_median\": %.1f, \"runs\": %d, \"peak_rss_mb\": %s}",
+                            + " \"thread_cpu_ms_median\": %.1f, \"process_cpu_ms_per_pass\": %s,"
+                            + " \"page_faults_per_pass\": %s, \"runs\": %d, \"peak_rss_mb\": %s}",
                     json(model.label()), batch, imgSize, json(net.getSelectiveScan().name()), JniUtils.getNumThreads(),
-                    batch * 1000 / median, median, Arrays.stream(ms).min().orElseThrow(), median(cpuMs), runs,
+                    batch * 1000 / median, median, Arrays.stream(ms).min().orElseThrow(), median(cpuMs), processCpuMsPerPass, faultsPerPass, runs,
                     peakRssMb());
         }
     }
@@ -163,6 +169,36 @@ public final class BenchmarkCommand implements Callable<Integer> {
         Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private String perPass(double total, boolean unavailable) {
+        return unavailable ? "null" : String.format(Locale.ROOT, "%.1f", total / runs);
+    }
+
+    /** CPU time of all the process's threads (libtorch's workers too), or -1 where not reported. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime()
+                : -1;
+    }
+
+    /**
+     * The process's minor page faults so far (field 10 of /proc/self/stat), or -1 where /proc is
+     * missing: each is a page the kernel maps and zeroes, as for a fresh large allocation.
+     */
+    private static long minorFaults() {
+        Path stat = Path.of("/proc/self/stat");
+        if (!Files.isReadable(stat)) {
+            return -1;
+        }
+        try {
+            String line = Files.readString(stat);
+            // the command name (field 2) may hold spaces; the fields after its closing parenthesis do not
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+            return Long.parseLong(fields[7]);
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
+            throw new SparxException("cannot read the minor page faults from " + stat + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -77,6 +77,9 @@ class BenchmarkCommandTest {
                     0.01 * o.get("images_per_s").getAsDouble(), lines.get(i));
             // the JVM alone holds tens of MB
             assertTrue(o.get("peak_rss_mb").getAsDouble() > 20, lines.get(i));
+            // a pass is work of the process's threads, and the faults are a count of pages
+            assertTrue(o.get("process_cpu_ms_per_pass").getAsDouble() > 0, lines.get(i));
+            assertTrue(o.get("page_faults_per_pass").getAsDouble() >= 0, lines.get(i));
         }
     }
 
