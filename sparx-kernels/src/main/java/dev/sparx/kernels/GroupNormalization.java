@@ -55,15 +55,9 @@ public final class GroupNormalization {
         long[] perChannel = new long[perSample.dimension()];
         Arrays.fill(perChannel, 1);
         perChannel[0] = channels;
-        NDArray w = moved(gamma.reshape(perChannel), x).broadcast(perSample);
-        NDArray b = moved(beta.reshape(perChannel), x).broadcast(perSample);
+        NDArray w = ParameterViews.reshape(gamma, x, perChannel).broadcast(perSample);
+        NDArray b = ParameterViews.reshape(beta, x, perChannel).broadcast(perSample);
         return x.getNDArrayInternal().layerNorm(x, perSample, w, b, eps).singletonOrThrow();
-    }
-
-    /** A view of a parameter made in every pass belongs with the activation, not the model. */
-    private static NDArray moved(NDArray view, NDArray activation) {
-        view.attach(activation.getManager());
-        return view;
     }
 
     /**

@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.sparx.kernels.ParameterViews;
 
 /**
  * Layer scale of a block's residual (stages 3 and 4): a per-channel affine map y = w * x + b, with w

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.sparx.kernels.ParameterViews;
 
 /**
  * A 1x1 convolution (stride 1) computed as the matrix product it is: (Cout, Cin) by (Cin, H*W) per

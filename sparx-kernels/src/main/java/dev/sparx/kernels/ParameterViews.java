@@ -1,4 +1,4 @@
-package dev.sparx.models;
+package dev.sparx.kernels;
 
 import ai.djl.ndarray.NDArray;
 
@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
  * would live as long as the model. These views are moved to the manager of the activation they are
  * used with.
  */
-final class ParameterViews {
+public final class ParameterViews {
 
     private ParameterViews() {}
 
@@ -18,7 +18,7 @@ final class ParameterViews {
      * @param shape the view's shape
      * @return the reshaped view, owned by the activation's manager
      */
-    static NDArray reshape(NDArray parameter, NDArray activation, long... shape) {
+    public static NDArray reshape(NDArray parameter, NDArray activation, long... shape) {
         NDArray view = parameter.reshape(shape);
         view.attach(activation.getManager());
         return view;
