@@ -1,6 +1,10 @@
 /*
- * Depthwise 2-D convolution (NCHW, float32, stride 1, an odd square kernel padded to keep the
- * size) with the bias and what follows it in SparX-Mamba fused into one pass over the output.
+ * Depthwise 2-D convolution (NCHW, float32, an odd square kernel K with K/2 zero padding, stride
+ * s) with the bias and what follows it in SparX-Mamba fused into one pass over the output. With
+ * that padding the output at stride s is the stride-1 output at every s-th row and column, of size
+ * ceil(H/s) x ceil(W/s), and that is how it is computed: every s-th row in full, then every s-th
+ * column of it stored (SparX's strided ones, the q/k reductions, have s = 2 or 4 on maps of 7 to 28
+ * columns, where gathering the strided inputs would cost more than the columns computed in vain).
  */
 #ifndef SPARX_DEPTHWISE_H
 #define SPARX_DEPTHWISE_H
@@ -21,9 +25,9 @@ typedef struct {
     const float *input;  /* (B, C, H, W) */
     const float *weight; /* (C, 1, K, K) */
     const float *bias;   /* (C), or NULL for none */
-    float *out;          /* (B, C, H, W) */
-    int64_t batch, channels, height, width, kernel;
-    int epilogue;
+    float *out;          /* (B, C, ceil(H / stride), ceil(W / stride)) */
+    int64_t batch, channels, height, width, kernel, stride;
+    int epilogue; /* a residual one only at stride 1 */
 } sparx_depthwise_args;
 
 /*

@@ -77,20 +77,24 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_instructionSet(
 
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
         JNIEnv *env, jclass cls, jobject input, jobject weight, jobject bias, jobject out, jint batch,
-        jint channels, jint height, jint width, jint kernel, jint epilogue, jint threads, jint isa_limit) {
+        jint channels, jint height, jint width, jint kernel, jint stride, jint epilogue, jint threads,
+        jint isa_limit) {
     (void) cls;
     if (threads < 1) {
         return (*env)->NewStringUTF(env, "threads must be at least 1");
     }
-    if (batch < 1 || channels < 1 || height < 1 || width < 1 || kernel < 1) {
-        return (*env)->NewStringUTF(env, "every dimension must be at least 1");
+    if (batch < 1 || channels < 1 || height < 1 || width < 1 || kernel < 1 || stride < 1) {
+        return (*env)->NewStringUTF(env, "every dimension and the stride must be at least 1");
     }
-    int64_t plane, signal, taps;
+    int64_t plane, signal, taps, out_plane, out_signal;
+    int64_t out_height = (height + (int64_t) stride - 1) / stride, out_width = (width + (int64_t) stride - 1) / stride;
     if (!(sparx_multiply(height, width, &plane) && sparx_multiply((int64_t) batch * channels, plane, &signal)
-          && sparx_multiply((int64_t) kernel * kernel, channels, &taps))) {
+          && sparx_multiply((int64_t) kernel * kernel, channels, &taps)
+          && sparx_multiply(out_height, out_width, &out_plane)
+          && sparx_multiply((int64_t) batch * channels, out_plane, &out_signal))) {
         return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
     }
-    const int64_t floats[4] = {signal, taps, bias == NULL ? 0 : channels, signal};
+    const int64_t floats[4] = {signal, taps, bias == NULL ? 0 : channels, out_signal};
     sparx_buffer buffers[4];
     jstring unfit = check_four(env, input, weight, bias, out, floats, buffers);
     if (unfit != NULL) {
@@ -98,7 +102,7 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
     }
     sparx_depthwise_args args = {
         buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
-        batch, channels, height, width, kernel, epilogue,
+        batch, channels, height, width, kernel, stride, epilogue,
     };
     return result(env, sparx_depthwise_conv2d(&args, threads, isa_limit));
 }

@@ -3,6 +3,7 @@ package dev.sparx.kernels;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.sparx.core.SparxException;
 import java.nio.ByteBuffer;
 import java.util.function.Function;
@@ -68,7 +69,18 @@ final class CpuKernelCall {
      * @return the output
      */
     static NDArray into(NDArray like, String prefix, Function<ByteBuffer, String> kernel) {
-        NDArray out = like.getManager().create(like.getShape(), DataType.FLOAT32, like.getDevice());
+        return into(like, like.getShape(), prefix, kernel);
+    }
+
+    /**
+     * @param like the input whose manager and device the output takes
+     * @param shape the output's shape
+     * @param prefix the operation's name for messages
+     * @param kernel the JNI call, given a buffer over the output; returns null or what failed
+     * @return the output
+     */
+    static NDArray into(NDArray like, Shape shape, String prefix, Function<ByteBuffer, String> kernel) {
+        NDArray out = like.getManager().create(shape, DataType.FLOAT32, like.getDevice());
         return KernelOutput.fill(out, prefix, o -> kernel.apply(o.toByteBuffer(true)));
     }
 

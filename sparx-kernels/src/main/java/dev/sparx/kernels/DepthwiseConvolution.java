@@ -8,9 +8,9 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.sparx.core.SparxException;
 
 /**
- * A depthwise 2-D convolution (stride 1, an odd square kernel, zero padding that keeps the size)
- * followed by what SparX-Mamba applies to its result: nothing, SiLU, GELU, the residual x + y, or
- * GELU of the residual. Two forms compute it:
+ * A depthwise 2-D convolution (an odd square kernel K, K/2 zero padding, stride s: the size
+ * divided by s, rounded up) followed by what SparX-Mamba applies to its result: nothing, SiLU,
+ * GELU, and at stride 1 the residual x + y or GELU of the residual. Two forms compute it:
  *
  * <ul>
  *   <li>the NDArray form: libtorch's convolution, then the epilogue as NDArray operations; what
@@ -65,15 +65,16 @@ public final class DepthwiseConvolution {
      * @param x (B, C, H, W)
      * @param weight (C, 1, K, K), K odd
      * @param bias (C), or null for none
+     * @param stride s, at least 1; 1 for a residual epilogue
      * @param epilogue what follows the convolution
-     * @return (B, C, H, W), in x's manager
+     * @return (B, C, ceil(H/s), ceil(W/s)), in x's manager
      */
-    public static NDArray apply(NDArray x, NDArray weight, NDArray bias, Epilogue epilogue) {
+    public static NDArray apply(NDArray x, NDArray weight, NDArray bias, int stride, Epilogue epilogue) {
         Shape w = weight.getShape();
         boolean kernelFits = w.dimension() == 4 && w.get(2) <= MAX_NATIVE_KERNEL;
         return kernelFits && CpuKernelCall.fits(x, weight, bias)
-                ? nativeKernel(x, weight, bias, epilogue, JniUtils.getNumThreads(), IsaLimit.NONE)
-                : portable(x, weight, bias, epilogue);
+                ? nativeKernel(x, weight, bias, stride, epilogue, JniUtils.getNumThreads(), IsaLimit.NONE)
+                : portable(x, weight, bias, stride, epilogue);
     }
 
     /**
@@ -82,14 +83,14 @@ public final class DepthwiseConvolution {
      * @param x (B, C, H, W)
      * @param weight (C, 1, K, K), K odd
      * @param bias (C), or null for none
+     * @param stride s, at least 1; 1 for a residual epilogue
      * @param epilogue what follows the convolution
-     * @return (B, C, H, W)
+     * @return (B, C, ceil(H/s), ceil(W/s))
      */
-    public static NDArray portable(NDArray x, NDArray weight, NDArray bias, Epilogue epilogue) {
-        int kernel = checkShapes(x, weight, bias);
-        Shape one = new Shape(1, 1);
-        NDArray y = Conv2d.conv2d(x, weight, bias, one, new Shape(kernel / 2, kernel / 2), one,
-                (int) x.getShape().get(1)).singletonOrThrow();
+    public static NDArray portable(NDArray x, NDArray weight, NDArray bias, int stride, Epilogue epilogue) {
+        int kernel = checkShapes(x, weight, bias, stride, epilogue);
+        NDArray y = Conv2d.conv2d(x, weight, bias, new Shape(stride, stride), new Shape(kernel / 2, kernel / 2),
+                new Shape(1, 1), (int) x.getShape().get(1)).singletonOrThrow();
         return epilogue.applyTo(y, x);
     }
 
@@ -100,32 +101,48 @@ public final class DepthwiseConvolution {
      * @param x (B, C, H, W), float32 on the CPU
      * @param weight (C, 1, K, K), K odd, at most 15
      * @param bias (C), or null for none
+     * @param stride s, at least 1; 1 for a residual epilogue
      * @param epilogue what follows the convolution
      * @param threads the most threads to use, the caller's included
      * @param isaLimit the best instruction set to use
-     * @return (B, C, H, W)
+     * @return (B, C, ceil(H/s), ceil(W/s))
      * @throws SparxException where the library is not loaded, gradients are being recorded, or an
      *     input is not float32 on the CPU or has the wrong shape
      */
-    static NDArray nativeKernel(NDArray x, NDArray weight, NDArray bias, Epilogue epilogue, int threads,
-            IsaLimit isaLimit) {
+    static NDArray nativeKernel(NDArray x, NDArray weight, NDArray bias, int stride, Epilogue epilogue,
+            int threads, IsaLimit isaLimit) {
         String prefix = "depthwise convolution (native): ";
         CpuKernelCall.check(prefix, threads, x, weight, bias);
-        int kernel = checkShapes(x, weight, bias);
+        int kernel = checkShapes(x, weight, bias, stride, epilogue);
         if (kernel > MAX_NATIVE_KERNEL) {
             throw new SparxException(prefix + "the kernel is " + kernel + "x" + kernel + "; the native kernel takes at"
                     + " most " + MAX_NATIVE_KERNEL + "x" + MAX_NATIVE_KERNEL);
         }
         Shape s = x.getShape();
-        return CpuKernelCall.into(x, prefix, out -> NativeKernels.depthwiseConv2d(CpuKernelCall.storage(x),
+        Shape outShape = new Shape(s.get(0), s.get(1), ceilDiv(s.get(2), stride), ceilDiv(s.get(3), stride));
+        return CpuKernelCall.into(x, outShape, prefix, out -> NativeKernels.depthwiseConv2d(CpuKernelCall.storage(x),
                 CpuKernelCall.storage(weight), CpuKernelCall.storage(bias), out, Math.toIntExact(s.get(0)),
-                Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2)), Math.toIntExact(s.get(3)), kernel,
+                Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2)), Math.toIntExact(s.get(3)), kernel, stride,
                 epilogue.ordinal(), threads, isaLimit.ordinal()));
     }
 
-    /** @return K, after checking x (B, C, H, W), weight (C, 1, K, K) with K odd, bias (C) */
-    private static int checkShapes(NDArray x, NDArray weight, NDArray bias) {
+    private static long ceilDiv(long size, int stride) {
+        return (size + stride - 1) / stride;
+    }
+
+    /**
+     * @return K, after checking x (B, C, H, W), weight (C, 1, K, K) with K odd, bias (C), a stride
+     *     of at least 1, and stride 1 for a residual epilogue
+     */
+    private static int checkShapes(NDArray x, NDArray weight, NDArray bias, int stride, Epilogue epilogue) {
         String prefix = "depthwise convolution: ";
+        if (stride < 1) {
+            throw new SparxException(prefix + "stride " + stride + "; expected at least 1");
+        }
+        if (stride > 1 && (epilogue == Epilogue.RESIDUAL || epilogue == Epilogue.RESIDUAL_GELU)) {
+            throw new SparxException(prefix + "the " + epilogue + " epilogue adds the input, so it needs stride 1;"
+                    + " got stride " + stride);
+        }
         Shape s = x.getShape();
         if (s.dimension() != 4) {
             throw new SparxException(prefix + "x has shape " + s + "; expected (B, C, H, W)");

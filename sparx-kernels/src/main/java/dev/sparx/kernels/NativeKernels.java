@@ -59,26 +59,27 @@ final class NativeKernels {
     static native String instructionSet(int isaLimit);
 
     /**
-     * Runs a depthwise convolution, stride 1, padding kernel/2, with the bias and the epilogue
-     * fused. Every buffer is a direct buffer over contiguous float32 data in native byte order; the
+     * Runs a depthwise convolution, padding kernel/2, with the bias and the epilogue fused. Every buffer is a direct buffer over contiguous float32 data in native byte order; the
      * native side rechecks sizes and alignment.
      *
      * @param input (B, C, H, W)
      * @param weight (C, 1, K, K)
      * @param bias (C), or null for none
-     * @param out (B, C, H, W), written entirely; must not overlap an input
+     * @param out (B, C, ceil(H/stride), ceil(W/stride)), written entirely; must not overlap an input
      * @param batch B
      * @param channels C
      * @param height H
      * @param width W
      * @param kernel K, odd, at most 15
+     * @param stride at least 1; 1 for a residual epilogue
      * @param epilogue the ordinal of a {@link DepthwiseConvolution.Epilogue}
      * @param threads the most threads to use, the caller's included
      * @param isaLimit the ordinal of an {@link IsaLimit}
      * @return null on success, else what was wrong
      */
     static native String depthwiseConv2d(ByteBuffer input, ByteBuffer weight, ByteBuffer bias, ByteBuffer out,
-            int batch, int channels, int height, int width, int kernel, int epilogue, int threads, int isaLimit);
+            int batch, int channels, int height, int width, int kernel, int stride, int epilogue, int threads,
+            int isaLimit);
 
     /**
      * Runs GroupNorm with one group: each sample normalised over (C, H*W) with its biased variance,

@@ -54,6 +54,17 @@ final class Convolutions {
      * @return a depthwise convolution, stride 1
      */
     static DepthwiseConv2d depthwise(int channels, int kernel, boolean bias) {
-        return new DepthwiseConv2d(channels, kernel, bias);
+        return new DepthwiseConv2d(channels, kernel, 1, bias);
+    }
+
+    /**
+     * @param channels input and output channels
+     * @param kernel odd square kernel size, padded by kernel/2
+     * @param stride stride
+     * @param bias whether it has a bias
+     * @return a strided depthwise convolution
+     */
+    static DepthwiseConv2d depthwise(int channels, int kernel, int stride, boolean bias) {
+        return new DepthwiseConv2d(channels, kernel, stride, bias);
     }
 }

@@ -10,8 +10,8 @@ import dev.sparx.kernels.DepthwiseConvolution;
 import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
 
 /**
- * A depthwise convolution, stride 1, an odd square kernel padded to keep the size, computed by
- * {@link DepthwiseConvolution}: the native kernel in inference on the CPU, libtorch's convolution
+ * A depthwise convolution, an odd square kernel K padded by K/2 (so that stride 1 keeps the size),
+ * computed by {@link DepthwiseConvolution}: the native kernel in inference on the CPU, libtorch's convolution
  * otherwise. Parameters, initialisation and shapes are DJL's {@link Conv2d}'s.
  *
  * <p>What the network does with the result (the residual of pos_embed and of the MLP, SiLU in the
@@ -20,31 +20,36 @@ import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
  */
 final class DepthwiseConv2d extends Conv2d {
 
+    private final int stride;
+
     /**
      * @param channels input and output channels
      * @param kernel odd square kernel size
+     * @param stride stride
      * @param bias whether it has a bias
      */
-    DepthwiseConv2d(int channels, int kernel, boolean bias) {
+    DepthwiseConv2d(int channels, int kernel, int stride, boolean bias) {
         super(Conv2d.builder()
                 .setFilters(channels)
                 .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
                 .optPadding(new Shape(kernel / 2, kernel / 2))
                 .optGroups(channels)
                 .optBias(bias));
+        this.stride = stride;
     }
 
     /**
      * @param parameterStore the parameters
      * @param x (B, C, H, W)
      * @param training whether in training mode
-     * @param epilogue what follows the convolution
-     * @return the epilogue applied to conv(x) + bias, (B, C, H, W)
+     * @param epilogue what follows the convolution; a residual one only at stride 1
+     * @return the epilogue applied to conv(x) + bias, (B, C, ceil(H/stride), ceil(W/stride))
      */
     NDArray forward(ParameterStore parameterStore, NDArray x, boolean training, Epilogue epilogue) {
         NDArray w = parameterStore.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : parameterStore.getValue(bias, x.getDevice(), training);
-        return DepthwiseConvolution.apply(x, w, b, epilogue);
+        return DepthwiseConvolution.apply(x, w, b, stride, epilogue);
     }
 
     /** {@inheritDoc} */

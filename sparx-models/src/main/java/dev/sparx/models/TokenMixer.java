@@ -97,7 +97,11 @@ public final class TokenMixer extends AbstractBlock {
     private static NamedSequential reducedProjection(int dim, int sr) {
         NamedSequential s = new NamedSequential();
         if (sr > 1) {
-            s.add("0.0", Convolutions.conv(dim, sr + 1, sr, (sr + 1) / 2, dim, false))
+            // for an even ratio (all of SparX's) the kernel sr + 1 is odd and its padding (sr + 1) / 2
+            // is half the kernel: the depthwise convolution's native form applies
+            s.add("0.0", sr % 2 == 0
+                            ? Convolutions.depthwise(dim, sr + 1, sr, false)
+                            : Convolutions.conv(dim, sr + 1, sr, (sr + 1) / 2, dim, false))
                     .add("0.1", new BatchNorm2d(dim))
                     .add("0.2", Pointwise.gelu());
         }
