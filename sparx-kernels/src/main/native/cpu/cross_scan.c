@@ -172,6 +172,29 @@ INLINE vf lane_values(const float *values, int64_t base, int64_t stride, const i
     return load_unaligned(v);
 }
 
+/*
+ * Direction k's step sizes for the task's 8 channels from their rank-R factors, in [position][lane]
+ * order: delta[p] = sum_r W[k][channel][r] low[r][p]. R multiply-adds per 8 values replace reading
+ * and transposing a (B, K, D, H, W) array that the caller would otherwise have written (at stage 1
+ * of T the largest array of a pass, 9.6 MB).
+ */
+INLINE void expand_delta(const sparx_scan_args *s, int64_t batch, int k, const int64_t channel[LANES],
+                         vf *delta_t) {
+    const int64_t length = s->height * s->width, rank = s->rank;
+    vf weight[SPARX_MAX_EXPANDED_RANK];
+    for (int64_t r = 0; r < rank; r++) {
+        weight[r] = lane_values(s->delta_weight + r, k * s->channels, rank, channel);
+    }
+    const float *low = s->delta_low + (batch * DIRECTIONS + k) * rank * length;
+    for (int64_t p = 0; p < length; p++) {
+        vf sum = weight[0] * low[p];
+        for (int64_t r = 1; r < rank; r++) {
+            sum += weight[r] * low[r * length + p];
+        }
+        delta_t[p] = sum;
+    }
+}
+
 /* Reads 8 rows from position p0 transposed into [position][lane] vectors at out[p0..]. */
 INLINE void load_transposed(const float *const rows[LANES], int64_t length, vf *out) {
     int64_t full = length - length % LANES;
@@ -226,13 +249,17 @@ INLINE void scan_block(const sparx_scan_args *s, int64_t batch, int64_t c0, vf *
             a[n] = lane_values(s->a + n, k * channels, state, channel);
         }
         vf bias = lane_values(s->bias, k * channels, 1, channel);
-        for (int j = 0; j < LANES; j++) {
-            rows[j] = s->delta + ((batch * DIRECTIONS + k) * channels + channel[j]) * length;
-        }
         const float *b_k = s->b + (batch * DIRECTIONS + k) * state * length;
         const float *c_k = s->c + (batch * DIRECTIONS + k) * state * length;
 
-        load_transposed(rows, length, delta_t);
+        if (s->delta == NULL) {
+            expand_delta(s, batch, k, channel, delta_t);
+        } else {
+            for (int j = 0; j < LANES; j++) {
+                rows[j] = s->delta + ((batch * DIRECTIONS + k) * channels + channel[j]) * length;
+            }
+            load_transposed(rows, length, delta_t);
+        }
         /* two loops rather than one: each has half the dependency chain per position, so more
          * positions overlap in the out-of-order window */
         vf *dt = delta_t;
@@ -311,6 +338,9 @@ const char *sparx_cross_scan_merge(const sparx_scan_args *args, int threads, int
     int64_t blocks = (args->channels + LANES - 1) / LANES;
     int64_t tasks = args->batch * blocks;
     int64_t length = args->height * args->width;
+    if (args->delta == NULL && (args->rank < 1 || args->rank > SPARX_MAX_EXPANDED_RANK)) {
+        return "the step sizes' rank must be between 1 and 16";
+    }
     if (tasks == 0 || length == 0) {
         return NULL;
     }

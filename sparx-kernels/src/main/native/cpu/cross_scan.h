@@ -7,6 +7,10 @@
 
 #include "scan_args.h"
 
+/* The largest rank R whose factors the kernel expands itself (a vector of weights per r is held
+ * in registers); a larger one is expanded by the caller into delta. */
+#define SPARX_MAX_EXPANDED_RANK 16
+
 /*
  * Runs the scan on up to `threads` threads (the caller's included) and writes out, with the best
  * instruction set the processor has up to `isa_limit` (isa.h; limits are for tests and benchmarks).

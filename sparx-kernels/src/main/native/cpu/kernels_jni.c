@@ -64,7 +64,49 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMerge(
     sparx_scan_args args = {
         buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
         buffers[4].address, buffers[5].address, buffers[6].address, buffers[7].address,
+        batch, channels, state, height, width, NULL, NULL, 0,
+    };
+    return result(env, sparx_cross_scan_merge(&args, threads, isa_limit));
+}
+
+JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMergeLowRank(
+        JNIEnv *env, jclass cls, jobject u, jobject delta_low, jobject delta_weight, jobject a, jobject b,
+        jobject c, jobject d, jobject bias, jobject out, jint batch, jint channels, jint state, jint height,
+        jint width, jint rank, jint threads, jint isa_limit) {
+    (void) cls;
+    /* the scan's buffers with delta replaced by its two factors */
+    static const char *const names[SPARX_SCAN_BUFFERS + 1] = {
+        "u", "deltaLow", "deltaWeight", "a", "b", "c", "d", "deltaBias", "out"};
+    jobject objects[SPARX_SCAN_BUFFERS + 1] = {u, delta_low, delta_weight, a, b, c, d, bias, out};
+    sparx_buffer buffers[SPARX_SCAN_BUFFERS + 1];
+    for (int i = 0; i <= SPARX_SCAN_BUFFERS; i++) {
+        buffers[i] = buffer_of(env, objects[i]);
+    }
+    char message[160];
+    if (threads < 1) {
+        return (*env)->NewStringUTF(env, "threads must be at least 1");
+    }
+    if (rank < 1 || rank > SPARX_MAX_EXPANDED_RANK) {
+        return (*env)->NewStringUTF(env, "rank must be between 1 and 16");
+    }
+    int64_t scan[SPARX_SCAN_BUFFERS], low, weight;
+    if (!sparx_scan_floats(batch, channels, state, height, width, scan, message, sizeof message)) {
+        return (*env)->NewStringUTF(env, message);
+    }
+    /* delta holds B*K*D*L floats; its factors B*K*R*L and K*D*R */
+    if (!(sparx_multiply(scan[1] / channels, rank, &low) && sparx_multiply(4 * (int64_t) channels, rank, &weight))) {
+        return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
+    }
+    const int64_t floats[SPARX_SCAN_BUFFERS + 1] = {
+        scan[0], low, weight, scan[2], scan[3], scan[4], scan[5], scan[6], scan[7]};
+    if (!sparx_check_float_buffers(buffers, names, floats, SPARX_SCAN_BUFFERS + 1, message, sizeof message)) {
+        return (*env)->NewStringUTF(env, message);
+    }
+    sparx_scan_args args = {
+        buffers[0].address, NULL, buffers[3].address, buffers[4].address, buffers[5].address,
+        buffers[6].address, buffers[7].address, buffers[8].address,
         batch, channels, state, height, width,
+        buffers[1].address, buffers[2].address, rank,
     };
     return result(env, sparx_cross_scan_merge(&args, threads, isa_limit));
 }

@@ -34,7 +34,7 @@ sparx_scan_args arguments(void *const (&pointers)[SPARX_SCAN_BUFFERS], jint batc
         static_cast<const float *>(pointers[2]), static_cast<const float *>(pointers[3]),
         static_cast<const float *>(pointers[4]), static_cast<const float *>(pointers[5]),
         static_cast<const float *>(pointers[6]), static_cast<float *>(pointers[7]),
-        batch, channels, state, height, width};
+        batch, channels, state, height, width, nullptr, nullptr, 0};
 }
 
 /* Launches on the device holding the (device) buffers; NULL once enqueued, else why not. */

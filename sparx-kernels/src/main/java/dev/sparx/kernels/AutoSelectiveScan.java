@@ -41,8 +41,15 @@ final class AutoSelectiveScan implements SelectiveScan {
         return choose(u, delta, a, b, c, d, deltaBias).crossScanMerge(u, delta, a, b, c, d, deltaBias);
     }
 
+    @Override
+    public NDArray crossScanMergeLowRank(NDArray u, NDArray deltaLow, NDArray deltaWeight, NDArray a, NDArray b,
+            NDArray c, NDArray d, NDArray deltaBias) {
+        return choose(u, deltaLow, deltaWeight, a, b, c, d, deltaBias)
+                .crossScanMergeLowRank(u, deltaLow, deltaWeight, a, b, c, d, deltaBias);
+    }
+
     /**
-     * @param inputs u, delta, a, b, c, d, deltaBias
+     * @param inputs a call's inputs, u first
      * @return the implementation a call with these inputs runs
      */
     SelectiveScan choose(NDArray... inputs) {

@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.sparx.core.SparxException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What the native kernels share around their JNI call: the inputs checked ({@link ScanShapes}, the
@@ -37,32 +39,58 @@ abstract class FusedScanKernel implements SelectiveScan {
     @Override
     public final NDArray crossScanMerge(NDArray u, NDArray delta, NDArray a, NDArray b, NDArray c, NDArray d,
             NDArray deltaBias) {
+        NDArray[] inputs = {u, delta, a, b, c, d, deltaBias};
+        return launch(inputs, ScanShapes.INPUT_NAMES, () -> ScanShapes.check(name(), inputs), this::run);
+    }
+
+    /**
+     * The checks and the output around one kernel call.
+     *
+     * @param inputs the call's inputs, u first
+     * @param names their names, for messages
+     * @param shapes checks the inputs against each other and returns their dimensions
+     * @param kernel runs the kernel on buffers over the inputs, the output's buffer and the
+     *     dimensions; returns null on success, else what the native side reported
+     * @return the output, (B, D, H, W)
+     */
+    final NDArray launch(NDArray[] inputs, List<String> names, Supplier<ScanShapes> shapes, Kernel kernel) {
         String prefix = "selective scan (" + name() + "): ";
         Optional<String> unavailable = unavailableHere();
         if (unavailable.isPresent()) {
             throw new SparxException(prefix + unavailable.get());
         }
-        NDArray[] inputs = {u, delta, a, b, c, d, deltaBias};
-        ScanShapes shapes = ScanShapes.check(name(), inputs);
-        if (!deviceType.equals(shapes.device.getDeviceType())) {
-            throw new SparxException(prefix + "the inputs are on " + shapes.device + "; this scan runs on "
+        ScanShapes checked = shapes.get();
+        if (!deviceType.equals(checked.device.getDeviceType())) {
+            throw new SparxException(prefix + "the inputs are on " + checked.device + "; this scan runs on "
                     + deviceType + " arrays (use auto or ndarray)");
         }
         if (GradientRecording.isRecording(inputs)) {
             throw new SparxException(prefix + "gradients are being recorded and this scan has no backward;"
                     + " use auto or ndarray");
         }
-        NDArray out = u.getManager().create(shapes.outputShape(), DataType.FLOAT32, shapes.device);
-        if (shapes.isEmpty()) {
+        NDArray out = inputs[0].getManager().create(checked.outputShape(), DataType.FLOAT32, checked.device);
+        if (checked.isEmpty()) {
             return out;
         }
         return KernelOutput.fill(out, prefix, o -> {
             ByteBuffer[] buffers = new ByteBuffer[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
-                buffers[i] = storage(inputs[i], ScanShapes.INPUT_NAMES.get(i));
+                buffers[i] = storage(inputs[i], names.get(i));
             }
-            return run(buffers, storage(o, "out"), shapes);
+            return kernel.run(buffers, storage(o, "out"), checked);
         });
+    }
+
+    /** A kernel's JNI call. */
+    @FunctionalInterface
+    interface Kernel {
+        /**
+         * @param inputs buffers over the inputs, in the call's order
+         * @param out buffer over the output
+         * @param shapes the checked dimensions
+         * @return null on success, else what the native side reported
+         */
+        String run(ByteBuffer[] inputs, ByteBuffer out, ScanShapes shapes);
     }
 
     /** @return the name users select the kernel by */

@@ -53,6 +53,34 @@ final class NativeKernels {
             int width, int threads, int isaLimit);
 
     /**
+     * Runs the fused four-direction scan with delta given by its factors, delta[b][k] =
+     * deltaWeight[k] deltaLow[b][k], expanded inside the kernel. Buffers as for
+     * {@link #crossScanMerge}.
+     *
+     * @param u (B, D, H, W)
+     * @param deltaLow (B, K, R, H, W)
+     * @param deltaWeight (K, D, R)
+     * @param a (K*D, N)
+     * @param b (B, K, N, H, W)
+     * @param c (B, K, N, H, W)
+     * @param d (K*D)
+     * @param deltaBias (K*D)
+     * @param out (B, D, H, W), written entirely; must not overlap an input
+     * @param batch B
+     * @param channels D
+     * @param state N
+     * @param height H
+     * @param width W
+     * @param rank R, 1 to 16
+     * @param threads the most threads to use, the caller's included
+     * @param isaLimit the ordinal of an {@link IsaLimit}
+     * @return null on success, else what was wrong
+     */
+    static native String crossScanMergeLowRank(ByteBuffer u, ByteBuffer deltaLow, ByteBuffer deltaWeight,
+            ByteBuffer a, ByteBuffer b, ByteBuffer c, ByteBuffer d, ByteBuffer deltaBias, ByteBuffer out, int batch,
+            int channels, int state, int height, int width, int rank, int threads, int isaLimit);
+
+    /**
      * @param isaLimit the ordinal of an {@link IsaLimit}
      * @return the instruction set the kernels run with on this processor under that limit
      */

@@ -2,6 +2,7 @@ package dev.sparx.kernels;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import dev.sparx.core.SparxException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -26,6 +27,9 @@ public final class NativeSelectiveScan extends FusedScanKernel {
 
     /** The name users select this implementation by. */
     public static final String NAME = "native";
+
+    /** The largest rank of delta's factors the kernel expands itself (cross_scan.h). */
+    static final int MAX_EXPANDED_RANK = 16;
 
     private final int threads;
     private final IsaLimit isaLimit;
@@ -81,6 +85,27 @@ public final class NativeSelectiveScan extends FusedScanKernel {
     /** @return the most threads one call uses */
     public int threads() {
         return threads;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>For a rank up to {@value #MAX_EXPANDED_RANK} the kernel expands the factors itself (R
+     * multiply-adds per value where it reads delta); a larger rank goes through the default, a
+     * batched product into delta, which is cheaper than R multiply-adds per value there.
+     */
+    @Override
+    public NDArray crossScanMergeLowRank(NDArray u, NDArray deltaLow, NDArray deltaWeight, NDArray a, NDArray b,
+            NDArray c, NDArray d, NDArray deltaBias) {
+        Shape weight = deltaWeight.getShape();
+        if (weight.dimension() == 3 && weight.get(2) > MAX_EXPANDED_RANK) {
+            return super.crossScanMergeLowRank(u, deltaLow, deltaWeight, a, b, c, d, deltaBias);
+        }
+        NDArray[] inputs = {u, deltaLow, deltaWeight, a, b, c, d, deltaBias};
+        return launch(inputs, ScanShapes.LOW_RANK_INPUT_NAMES, () -> ScanShapes.checkLowRank(name(), inputs),
+                (in, out, s) -> NativeKernels.crossScanMergeLowRank(in[0], in[1], in[2], in[3], in[4], in[5], in[6],
+                        in[7], out, s.batch, s.channels, s.state, s.height, s.width, s.rank, threads,
+                        isaLimit.ordinal()));
     }
 
     @Override

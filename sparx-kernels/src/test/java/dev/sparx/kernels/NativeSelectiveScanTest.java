@@ -58,6 +58,78 @@ class NativeSelectiveScanTest extends NativeKernelTest {
         }
     }
 
+    /**
+     * delta given by its rank-R factors: the kernel expands ranks up to 16 itself, a larger one goes
+     * through the default product; both, and the NDArray form, against the definition run on the
+     * product in float64.
+     */
+    @ParameterizedTest(name = "rank {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 6, 16, 17})
+    void expandsLowRankStepSizesAsTheirProduct(int rank) {
+        int batch = 2;
+        int channels = 11;
+        int height = 7;
+        int width = 5;
+        int length = height * width;
+        int k = ScanShapes.DIRECTIONS;
+        ScanCase base = ScanCase.random(40 + rank, batch, channels, rank == 1 ? 3 : 1, height, width, 1, 1);
+        java.util.Random random = new java.util.Random(rank);
+        float[] low = new float[batch * k * rank * length];
+        for (int i = 0; i < low.length; i++) {
+            low[i] = (float) (2 * random.nextDouble() - 1);
+        }
+        float[] weight = new float[k * channels * rank];
+        for (int i = 0; i < weight.length; i++) {
+            weight[i] = (float) ((2 * random.nextDouble() - 1) / Math.sqrt(rank));
+        }
+        double[] delta = new double[batch * k * channels * length];
+        for (int b = 0; b < batch; b++) {
+            for (int dir = 0; dir < k; dir++) {
+                for (int c = 0; c < channels; c++) {
+                    for (int p = 0; p < length; p++) {
+                        double sum = 0;
+                        for (int r = 0; r < rank; r++) {
+                            sum += (double) weight[(dir * channels + c) * rank + r] * low[((b * k + dir) * rank + r) * length + p];
+                        }
+                        delta[((b * k + dir) * channels + c) * length + p] = sum;
+                    }
+                }
+            }
+        }
+        double[] expected = SequentialReference.crossScanMerge(SequentialReference.toDouble(base.u), delta,
+                SequentialReference.toDouble(base.a), SequentialReference.toDouble(base.b),
+                SequentialReference.toDouble(base.c), SequentialReference.toDouble(base.d),
+                SequentialReference.toDouble(base.bias), batch, channels, base.state, height, width);
+        NDArray[] in = base.toNDArrays(manager);
+        NDArray lowArray = manager.create(low, new Shape(batch, k, rank, height, width));
+        NDArray weightArray = manager.create(weight, new Shape(k, channels, rank));
+        for (SelectiveScan scan : new SelectiveScan[] {
+            new NativeSelectiveScan(1), new NativeSelectiveScan(3), new NativeSelectiveScan(2, IsaLimit.AVX2),
+            new NativeSelectiveScan(2, IsaLimit.BASELINE), new NdArraySelectiveScan()}) {
+            try (NDArray y = scan.crossScanMergeLowRank(in[0], lowArray, weightArray, in[2], in[3], in[4], in[5],
+                    in[6])) {
+                double error = ScanCase.relativeError(y.toFloatArray(), expected);
+                assertTrue(error <= TOLERANCE, () -> scan.name() + ": relative L2 " + error);
+            }
+        }
+    }
+
+    @Test
+    void refusesLowRankFactorsThatDoNotFit() {
+        ScanCase x = ScanCase.random(50, 1, 6, 1, 4, 3, 1, 1);
+        NDArray[] in = x.toNDArrays(manager);
+        NativeSelectiveScan scan = new NativeSelectiveScan(1);
+        NDArray weight = manager.zeros(new Shape(4, 6, 3));
+        SparxException e = assertThrows(SparxException.class, () -> scan.crossScanMergeLowRank(in[0],
+                manager.zeros(new Shape(1, 4, 2, 4, 3)), weight, in[2], in[3], in[4], in[5], in[6]));
+        assertTrue(e.getMessage().contains("deltaLow has shape (1, 4, 2, 4, 3); expected (B, K, R, H, W)"),
+                e::getMessage);
+        e = assertThrows(SparxException.class, () -> scan.crossScanMergeLowRank(in[0],
+                manager.zeros(new Shape(1, 4, 3, 4, 3)), manager.zeros(new Shape(4, 5, 3)), in[2], in[3], in[4],
+                in[5], in[6]));
+        assertTrue(e.getMessage().contains("deltaWeight has shape (4, 5, 3)"), e::getMessage);
+    }
+
     @Test
     void matchesTheGoldenScanOfTinyT() {
         GoldenScan golden = GoldenScan.load(GoldenScan.TINY_T);

@@ -22,9 +22,10 @@ import java.util.List;
  * A_logs, Ds) belong to the {@link TokenMixer} in the state dict, so this is not a block of its
  * own: the mixer registers them.
  *
- * <p>The projections commute with the cross scan, so they run once on the map in spatial order, as
- * matrix products: x_proj as one (K*(R+2N), D) by (D, L) product per image, dt_projs as K products
- * (D, R) by (R, L) per image.
+ * <p>The projections commute with the cross scan, so they run once on the map in spatial order:
+ * x_proj as one (K*(R+2N), D) by (D, L) matrix product per image; dt_projs, K products (D, R) by
+ * (R, L), are left to the scan ({@link SelectiveScan#crossScanMergeLowRank}), which may expand them
+ * where it reads the step sizes instead of writing the (B, K, D, H, W) array.
  */
 final class FourDirectionSsm {
 
@@ -111,14 +112,14 @@ final class FourDirectionSsm {
             NDList parts = x.split(new long[] {rank, rank + state}, 2);
             NDArray dtWeight =
                     scope.own(parameterStore.getValue(dtProjsWeight, device, training).reshape(K, inner, rank));
-            NDArray delta = dtWeight.matMul(parts.get(0)).reshape(batch, K, inner, height, width);
             NDArray a = scope.own(parameterStore.getValue(aLogs, device, training).exp()).neg();
             NDArray bias = scope.own(parameterStore.getValue(dtProjsBias, device, training).reshape((long) K * inner));
             Shape perDirection = new Shape(batch, K, state, height, width);
             NDArray y =
-                    scan.crossScanMerge(
+                    scan.crossScanMergeLowRank(
                             z,
-                            delta,
+                            parts.get(0).reshape(batch, K, rank, height, width),
+                            dtWeight,
                             a,
                             parts.get(1).reshape(perDirection),
                             parts.get(2).reshape(perDirection),
