@@ -101,7 +101,15 @@ INLINE void convolve_plane(const sparx_depthwise_args *a, int64_t plane, float *
 
     memset(padded, 0, (size_t) (l.rows * l.stride) * sizeof(float));
     for (int64_t y = 0; y < height; y++) {
-        memcpy(padded + (y + pad) * l.stride + pad, in + y * width, (size_t) width * sizeof(float));
+        float *row = padded + (y + pad) * l.stride + pad;
+        if (a->input_bias == NULL) {
+            memcpy(row, in + y * width, (size_t) width * sizeof(float));
+        } else {
+            const float shift = a->input_bias[c];
+            for (int64_t x = 0; x < width; x++) {
+                row[x] = in[y * width + x] + shift;
+            }
+        }
     }
     vf taps[MAX_KERNEL * MAX_KERNEL];
     for (int64_t i = 0; i < k * k; i++) {

@@ -22,9 +22,12 @@ enum {
 };
 
 typedef struct {
-    const float *input;  /* (B, C, H, W) */
-    const float *weight; /* (C, 1, K, K) */
-    const float *bias;   /* (C), or NULL for none */
+    const float *input;      /* (B, C, H, W) */
+    const float *input_bias; /* (C), or NULL: added to the input as it is read (a preceding 1x1
+                                convolution's bias), so x + input_bias is convolved and is the
+                                residual; padding stays zero */
+    const float *weight;     /* (C, 1, K, K) */
+    const float *bias;       /* (C), or NULL for none */
     float *out;          /* (B, C, ceil(H / stride), ceil(W / stride)) */
     int64_t batch, channels, height, width, kernel, stride;
     int epilogue; /* a residual one only at stride 1 */

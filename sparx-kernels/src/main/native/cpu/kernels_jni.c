@@ -27,19 +27,16 @@ static jstring result(JNIEnv *env, const char *failure) {
 }
 
 /*
- * The buffers of a kernel that reads input, weight and an optional bias and writes out, checked
- * against the floats each must hold (float_buffers.h). Returns NULL when they are fit to use, else
- * the message for Java.
+ * The buffers of a kernel, out last, checked against the floats each must hold (float_buffers.h;
+ * 0 for an absent optional one). Returns NULL when they are fit to use, else the message for Java.
  */
-static jstring check_four(JNIEnv *env, jobject input, jobject weight, jobject bias, jobject out,
-                          const int64_t floats[4], sparx_buffer buffers[4]) {
-    static const char *const names[4] = {"input", "weight", "bias", "out"};
-    buffers[0] = buffer_of(env, input);
-    buffers[1] = buffer_of(env, weight);
-    buffers[2] = buffer_of(env, bias);
-    buffers[3] = buffer_of(env, out);
+static jstring check_buffers(JNIEnv *env, int count, const jobject objects[], const char *const names[],
+                             const int64_t floats[], sparx_buffer buffers[]) {
+    for (int i = 0; i < count; i++) {
+        buffers[i] = buffer_of(env, objects[i]);
+    }
     char message[160];
-    return sparx_check_float_buffers(buffers, names, floats, 4, message, sizeof message)
+    return sparx_check_float_buffers(buffers, names, floats, count, message, sizeof message)
                ? NULL
                : (*env)->NewStringUTF(env, message);
 }
@@ -118,8 +115,8 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_instructionSet(
 }
 
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
-        JNIEnv *env, jclass cls, jobject input, jobject weight, jobject bias, jobject out, jint batch,
-        jint channels, jint height, jint width, jint kernel, jint stride, jint epilogue, jint threads,
+        JNIEnv *env, jclass cls, jobject input, jobject input_bias, jobject weight, jobject bias, jobject out,
+        jint batch, jint channels, jint height, jint width, jint kernel, jint stride, jint epilogue, jint threads,
         jint isa_limit) {
     (void) cls;
     if (threads < 1) {
@@ -136,14 +133,17 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_depthwiseConv2d(
           && sparx_multiply((int64_t) batch * channels, out_plane, &out_signal))) {
         return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
     }
-    const int64_t floats[4] = {signal, taps, bias == NULL ? 0 : channels, out_signal};
-    sparx_buffer buffers[4];
-    jstring unfit = check_four(env, input, weight, bias, out, floats, buffers);
+    static const char *const names[5] = {"input", "inputBias", "weight", "bias", "out"};
+    const jobject objects[5] = {input, input_bias, weight, bias, out};
+    const int64_t floats[5] = {signal, input_bias == NULL ? 0 : channels, taps, bias == NULL ? 0 : channels,
+                               out_signal};
+    sparx_buffer buffers[5];
+    jstring unfit = check_buffers(env, 5, objects, names, floats, buffers);
     if (unfit != NULL) {
         return unfit;
     }
     sparx_depthwise_args args = {
-        buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address,
+        buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address, buffers[4].address,
         batch, channels, height, width, kernel, stride, epilogue,
     };
     return result(env, sparx_depthwise_conv2d(&args, threads, isa_limit));
@@ -166,9 +166,11 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_groupNorm(
     if (!sparx_multiply((int64_t) batch * channels, spatial, &signal)) {
         return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
     }
+    static const char *const names[4] = {"input", "weight", "bias", "out"};
+    const jobject objects[4] = {input, weight, bias, out};
     const int64_t floats[4] = {signal, channels, channels, signal};
     sparx_buffer buffers[4];
-    jstring unfit = check_four(env, input, weight, bias, out, floats, buffers);
+    jstring unfit = check_buffers(env, 4, objects, names, floats, buffers);
     if (unfit != NULL) {
         return unfit;
     }

@@ -10,7 +10,10 @@ import dev.sparx.core.SparxException;
 /**
  * A depthwise 2-D convolution (an odd square kernel K, K/2 zero padding, stride s: the size
  * divided by s, rounded up) followed by what SparX-Mamba applies to its result: nothing, SiLU,
- * GELU, and at stride 1 the residual x + y or GELU of the residual. Two forms compute it:
+ * GELU, and at stride 1 the residual x + y or GELU of the residual. An optional per-channel input
+ * bias is added to x as it is read (x is then x + inputBias throughout, the residual included):
+ * the bias of the 1x1 convolution before it, which would otherwise take a pass over the map of its
+ * own. Two forms compute it:
  *
  * <ul>
  *   <li>the NDArray form: libtorch's convolution, then the epilogue as NDArray operations; what
@@ -63,35 +66,40 @@ public final class DepthwiseConvolution {
 
     /**
      * @param x (B, C, H, W)
+     * @param inputBias (C), added to x before anything else, or null for none
      * @param weight (C, 1, K, K), K odd
      * @param bias (C), or null for none
      * @param stride s, at least 1; 1 for a residual epilogue
      * @param epilogue what follows the convolution
      * @return (B, C, ceil(H/s), ceil(W/s)), in x's manager
      */
-    public static NDArray apply(NDArray x, NDArray weight, NDArray bias, int stride, Epilogue epilogue) {
+    public static NDArray apply(NDArray x, NDArray inputBias, NDArray weight, NDArray bias, int stride,
+            Epilogue epilogue) {
         Shape w = weight.getShape();
         boolean kernelFits = w.dimension() == 4 && w.get(2) <= MAX_NATIVE_KERNEL;
-        return kernelFits && CpuKernelCall.fits(x, weight, bias)
-                ? nativeKernel(x, weight, bias, stride, epilogue, JniUtils.getNumThreads(), IsaLimit.NONE)
-                : portable(x, weight, bias, stride, epilogue);
+        return kernelFits && CpuKernelCall.fits(x, inputBias, weight, bias)
+                ? nativeKernel(x, inputBias, weight, bias, stride, epilogue, JniUtils.getNumThreads(), IsaLimit.NONE)
+                : portable(x, inputBias, weight, bias, stride, epilogue);
     }
 
     /**
      * The NDArray form.
      *
      * @param x (B, C, H, W)
+     * @param inputBias (C), added to x before anything else, or null for none
      * @param weight (C, 1, K, K), K odd
      * @param bias (C), or null for none
      * @param stride s, at least 1; 1 for a residual epilogue
      * @param epilogue what follows the convolution
      * @return (B, C, ceil(H/s), ceil(W/s))
      */
-    public static NDArray portable(NDArray x, NDArray weight, NDArray bias, int stride, Epilogue epilogue) {
-        int kernel = checkShapes(x, weight, bias, stride, epilogue);
-        NDArray y = Conv2d.conv2d(x, weight, bias, new Shape(stride, stride), new Shape(kernel / 2, kernel / 2),
+    public static NDArray portable(NDArray x, NDArray inputBias, NDArray weight, NDArray bias, int stride,
+            Epilogue epilogue) {
+        int kernel = checkShapes(x, inputBias, weight, bias, stride, epilogue);
+        NDArray in = inputBias == null ? x : x.add(ParameterViews.reshape(inputBias, x, -1, 1, 1));
+        NDArray y = Conv2d.conv2d(in, weight, bias, new Shape(stride, stride), new Shape(kernel / 2, kernel / 2),
                 new Shape(1, 1), (int) x.getShape().get(1)).singletonOrThrow();
-        return epilogue.applyTo(y, x);
+        return epilogue.applyTo(y, in);
     }
 
     /**
@@ -99,6 +107,7 @@ public final class DepthwiseConvolution {
      * first); the output is written straight into a new array's storage.
      *
      * @param x (B, C, H, W), float32 on the CPU
+     * @param inputBias (C), added to x as it is read, or null for none
      * @param weight (C, 1, K, K), K odd, at most 15
      * @param bias (C), or null for none
      * @param stride s, at least 1; 1 for a residual epilogue
@@ -109,11 +118,11 @@ public final class DepthwiseConvolution {
      * @throws SparxException where the library is not loaded, gradients are being recorded, or an
      *     input is not float32 on the CPU or has the wrong shape
      */
-    static NDArray nativeKernel(NDArray x, NDArray weight, NDArray bias, int stride, Epilogue epilogue,
-            int threads, IsaLimit isaLimit) {
+    static NDArray nativeKernel(NDArray x, NDArray inputBias, NDArray weight, NDArray bias, int stride,
+            Epilogue epilogue, int threads, IsaLimit isaLimit) {
         String prefix = "depthwise convolution (native): ";
-        CpuKernelCall.check(prefix, threads, x, weight, bias);
-        int kernel = checkShapes(x, weight, bias, stride, epilogue);
+        CpuKernelCall.check(prefix, threads, x, inputBias, weight, bias);
+        int kernel = checkShapes(x, inputBias, weight, bias, stride, epilogue);
         if (kernel > MAX_NATIVE_KERNEL) {
             throw new SparxException(prefix + "the kernel is " + kernel + "x" + kernel + "; the native kernel takes at"
                     + " most " + MAX_NATIVE_KERNEL + "x" + MAX_NATIVE_KERNEL);
@@ -121,7 +130,7 @@ public final class DepthwiseConvolution {
         Shape s = x.getShape();
         Shape outShape = new Shape(s.get(0), s.get(1), ceilDiv(s.get(2), stride), ceilDiv(s.get(3), stride));
         return CpuKernelCall.into(x, outShape, prefix, out -> NativeKernels.depthwiseConv2d(CpuKernelCall.storage(x),
-                CpuKernelCall.storage(weight), CpuKernelCall.storage(bias), out, Math.toIntExact(s.get(0)),
+                CpuKernelCall.storage(inputBias), CpuKernelCall.storage(weight), CpuKernelCall.storage(bias), out, Math.toIntExact(s.get(0)),
                 Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2)), Math.toIntExact(s.get(3)), kernel, stride,
                 epilogue.ordinal(), threads, isaLimit.ordinal()));
     }
@@ -131,10 +140,11 @@ public final class DepthwiseConvolution {
     }
 
     /**
-     * @return K, after checking x (B, C, H, W), weight (C, 1, K, K) with K odd, bias (C), a stride
-     *     of at least 1, and stride 1 for a residual epilogue
+     * @return K, after checking x (B, C, H, W), inputBias (C), weight (C, 1, K, K) with K odd, bias
+     *     (C), a stride of at least 1, and stride 1 for a residual epilogue
      */
-    private static int checkShapes(NDArray x, NDArray weight, NDArray bias, int stride, Epilogue epilogue) {
+    private static int checkShapes(NDArray x, NDArray inputBias, NDArray weight, NDArray bias, int stride,
+            Epilogue epilogue) {
         String prefix = "depthwise convolution: ";
         if (stride < 1) {
             throw new SparxException(prefix + "stride " + stride + "; expected at least 1");
@@ -152,6 +162,10 @@ public final class DepthwiseConvolution {
         if (w.dimension() != 4 || w.get(0) != channels || w.get(1) != 1 || w.get(2) != w.get(3) || w.get(2) % 2 == 0) {
             throw new SparxException(prefix + "weight has shape " + w + "; expected (" + channels
                     + ", 1, K, K) with K odd");
+        }
+        if (inputBias != null && !inputBias.getShape().equals(new Shape(channels))) {
+            throw new SparxException(prefix + "inputBias has shape " + inputBias.getShape() + "; expected (" + channels
+                    + ")");
         }
         if (bias != null && !bias.getShape().equals(new Shape(channels))) {
             throw new SparxException(prefix + "bias has shape " + bias.getShape() + "; expected (" + channels + ")");

@@ -91,6 +91,7 @@ final class NativeKernels {
      * native side rechecks sizes and alignment.
      *
      * @param input (B, C, H, W)
+     * @param inputBias (C), added to the input as it is read, or null for none
      * @param weight (C, 1, K, K)
      * @param bias (C), or null for none
      * @param out (B, C, ceil(H/stride), ceil(W/stride)), written entirely; must not overlap an input
@@ -105,7 +106,8 @@ final class NativeKernels {
      * @param isaLimit the ordinal of an {@link IsaLimit}
      * @return null on success, else what was wrong
      */
-    static native String depthwiseConv2d(ByteBuffer input, ByteBuffer weight, ByteBuffer bias, ByteBuffer out,
+    static native String depthwiseConv2d(ByteBuffer input, ByteBuffer inputBias, ByteBuffer weight, ByteBuffer bias,
+            ByteBuffer out,
             int batch, int channels, int height, int width, int kernel, int stride, int epilogue, int threads,
             int isaLimit);
 

@@ -56,33 +56,47 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
         float[] x = gaussian(random, batch * channels * height * width, 3);
         float[] w = gaussian(random, channels * kernel * kernel, 1);
         float[] b = withBias ? gaussian(random, channels, 1) : null;
+        float[] shift = gaussian(random, channels, 1);
         NDArray xa = manager.create(x, new Shape(batch, channels, height, width));
         NDArray wa = manager.create(w, new Shape(channels, 1, kernel, kernel));
         NDArray ba = withBias ? manager.create(b) : null;
-        double[] conv = reference(x, w, b, batch, channels, height, width, kernel, stride);
-        for (Epilogue epilogue : Epilogue.values()) {
-            if (stride > 1 && (epilogue == Epilogue.RESIDUAL || epilogue == Epilogue.RESIDUAL_GELU)) {
-                continue;
-            }
-            double[] expected = new double[conv.length];
-            for (int i = 0; i < conv.length; i++) {
-                expected[i] = epilogue(epilogue, conv[i], x[i]);
-            }
-            for (IsaLimit limit : IsaLimit.values()) {
-                for (int threads : new int[] {1, 3}) {
-                    try (NDArray y = DepthwiseConvolution.nativeKernel(xa, wa, ba, stride, epilogue, threads, limit)) {
-                        assertEquals(new Shape(batch, channels, (height + stride - 1) / stride,
-                                (width + stride - 1) / stride), y.getShape());
-                        double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()),
-                                expected);
-                        assertTrue(error <= TOLERANCE, () -> epilogue + ", " + limit + ", " + threads
-                                + " threads: relative L2 " + error);
-                    }
+        // without and with an input bias: the definition convolves (and adds as residual) x + shift
+        for (float[] inputBias : new float[][] {null, shift}) {
+            float[] shifted = x.clone();
+            if (inputBias != null) {
+                for (int i = 0; i < shifted.length; i++) {
+                    shifted[i] += inputBias[i / (height * width) % channels];
                 }
             }
-            try (NDArray y = DepthwiseConvolution.portable(xa, wa, ba, stride, epilogue)) {
-                double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()), expected);
-                assertTrue(error <= TOLERANCE, () -> epilogue + " (libtorch): relative L2 " + error);
+            NDArray ia = inputBias == null ? null : manager.create(inputBias);
+            double[] conv = reference(shifted, w, b, batch, channels, height, width, kernel, stride);
+            for (Epilogue epilogue : Epilogue.values()) {
+                if (stride > 1 && (epilogue == Epilogue.RESIDUAL || epilogue == Epilogue.RESIDUAL_GELU)) {
+                    continue;
+                }
+                double[] expected = new double[conv.length];
+                for (int i = 0; i < conv.length; i++) {
+                    expected[i] = epilogue(epilogue, conv[i], shifted[i]);
+                }
+                String what = epilogue + (inputBias == null ? "" : " with an input bias");
+                for (IsaLimit limit : IsaLimit.values()) {
+                    for (int threads : new int[] {1, 3}) {
+                        try (NDArray y = DepthwiseConvolution.nativeKernel(xa, ia, wa, ba, stride, epilogue, threads,
+                                limit)) {
+                            assertEquals(new Shape(batch, channels, (height + stride - 1) / stride,
+                                    (width + stride - 1) / stride), y.getShape());
+                            double error = SequentialReference.relativeL2(
+                                    SequentialReference.toDouble(y.toFloatArray()), expected);
+                            assertTrue(error <= TOLERANCE, () -> what + ", " + limit + ", " + threads
+                                    + " threads: relative L2 " + error);
+                        }
+                    }
+                }
+                try (NDArray y = DepthwiseConvolution.portable(xa, ia, wa, ba, stride, epilogue)) {
+                    double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()),
+                            expected);
+                    assertTrue(error <= TOLERANCE, () -> what + " (libtorch): relative L2 " + error);
+                }
             }
         }
     }
@@ -94,9 +108,9 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
         NDArray b = manager.randomNormal(new Shape(4));
         w.setRequiresGradient(true);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray y = DepthwiseConvolution.apply(x, w, b, 1, Epilogue.RESIDUAL_GELU);
+            NDArray y = DepthwiseConvolution.apply(x, null, w, b, 1, Epilogue.RESIDUAL_GELU);
             assertThrows(SparxException.class,
-                    () -> DepthwiseConvolution.nativeKernel(x, w, b, 1, Epilogue.NONE, 1, IsaLimit.NONE));
+                    () -> DepthwiseConvolution.nativeKernel(x, null, w, b, 1, Epilogue.NONE, 1, IsaLimit.NONE));
             collector.backward(y.sum());
         }
         assertNotNull(w.getGradient());
@@ -108,12 +122,12 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
         NDArray x = manager.randomNormal(new Shape(2, 3, 5, 11));
         NDArray w = manager.randomNormal(new Shape(3, 1, 5, 5));
         NDArray b = manager.randomNormal(new Shape(3));
-        float[] kernel = DepthwiseConvolution.nativeKernel(x, w, b, 2, Epilogue.SILU, 1, IsaLimit.NONE).toFloatArray();
-        assertArrayEquals(kernel, DepthwiseConvolution.apply(x, w, b, 2, Epilogue.SILU).toFloatArray());
+        float[] kernel = DepthwiseConvolution.nativeKernel(x, null, w, b, 2, Epilogue.SILU, 1, IsaLimit.NONE).toFloatArray();
+        assertArrayEquals(kernel, DepthwiseConvolution.apply(x, null, w, b, 2, Epilogue.SILU).toFloatArray());
         System.setProperty(NativeKernels.AUTO_PROPERTY, "false");
         try {
-            float[] portable = DepthwiseConvolution.portable(x, w, b, 2, Epilogue.SILU).toFloatArray();
-            assertArrayEquals(portable, DepthwiseConvolution.apply(x, w, b, 2, Epilogue.SILU).toFloatArray());
+            float[] portable = DepthwiseConvolution.portable(x, null, w, b, 2, Epilogue.SILU).toFloatArray();
+            assertArrayEquals(portable, DepthwiseConvolution.apply(x, null, w, b, 2, Epilogue.SILU).toFloatArray());
         } finally {
             System.clearProperty(NativeKernels.AUTO_PROPERTY);
         }
@@ -123,8 +137,8 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
     void kernelsTooWideForTheNativeKernelTakeLibtorch() {
         NDArray x = manager.randomNormal(new Shape(1, 2, 9, 9));
         NDArray w = manager.randomNormal(new Shape(2, 1, 17, 17));
-        assertArrayEquals(DepthwiseConvolution.portable(x, w, null, 1, Epilogue.GELU).toFloatArray(),
-                DepthwiseConvolution.apply(x, w, null, 1, Epilogue.GELU).toFloatArray());
+        assertArrayEquals(DepthwiseConvolution.portable(x, null, w, null, 1, Epilogue.GELU).toFloatArray(),
+                DepthwiseConvolution.apply(x, null, w, null, 1, Epilogue.GELU).toFloatArray());
     }
 
     @Test
@@ -133,28 +147,32 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
         NDArray w = manager.zeros(new Shape(4, 1, 3, 3));
         NDArray b = manager.zeros(new Shape(4));
         assertMessage("weight has shape (4, 1, 2, 2)",
-                () -> DepthwiseConvolution.nativeKernel(x, manager.zeros(new Shape(4, 1, 2, 2)), b, 1, Epilogue.NONE, 1,
+                () -> DepthwiseConvolution.nativeKernel(x, null, manager.zeros(new Shape(4, 1, 2, 2)), b, 1, Epilogue.NONE, 1,
                         IsaLimit.NONE));
         assertMessage("weight has shape (3, 1, 3, 3)",
-                () -> DepthwiseConvolution.portable(x, manager.zeros(new Shape(3, 1, 3, 3)), b, 1, Epilogue.NONE));
+                () -> DepthwiseConvolution.portable(x, null, manager.zeros(new Shape(3, 1, 3, 3)), b, 1, Epilogue.NONE));
         assertMessage("bias has shape (5)",
-                () -> DepthwiseConvolution.nativeKernel(x, w, manager.zeros(new Shape(5)), 1, Epilogue.NONE, 1,
+                () -> DepthwiseConvolution.nativeKernel(x, null, w, manager.zeros(new Shape(5)), 1, Epilogue.NONE, 1,
                         IsaLimit.NONE));
         assertMessage("x has shape (4, 5, 5)",
-                () -> DepthwiseConvolution.nativeKernel(manager.zeros(new Shape(4, 5, 5)), w, b, 1, Epilogue.NONE, 1,
+                () -> DepthwiseConvolution.nativeKernel(manager.zeros(new Shape(4, 5, 5)), null, w, b, 1, Epilogue.NONE, 1,
                         IsaLimit.NONE));
         assertMessage("threads is 0",
-                () -> DepthwiseConvolution.nativeKernel(x, w, b, 1, Epilogue.NONE, 0, IsaLimit.NONE));
-        assertMessage("at most 15x15", () -> DepthwiseConvolution.nativeKernel(x,
+                () -> DepthwiseConvolution.nativeKernel(x, null, w, b, 1, Epilogue.NONE, 0, IsaLimit.NONE));
+        assertMessage("at most 15x15", () -> DepthwiseConvolution.nativeKernel(x, null,
                 manager.zeros(new Shape(4, 1, 17, 17)), b, 1, Epilogue.NONE, 1, IsaLimit.NONE));
         assertMessage("float32 on the CPU", () -> DepthwiseConvolution.nativeKernel(
-                x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false), w, b, 1, Epilogue.NONE, 1, IsaLimit.NONE));
+                x.toType(ai.djl.ndarray.types.DataType.FLOAT64, false), null, w, b, 1, Epilogue.NONE, 1,
+                IsaLimit.NONE));
         assertMessage("stride 0; expected at least 1",
-                () -> DepthwiseConvolution.nativeKernel(x, w, b, 0, Epilogue.NONE, 1, IsaLimit.NONE));
+                () -> DepthwiseConvolution.nativeKernel(x, null, w, b, 0, Epilogue.NONE, 1, IsaLimit.NONE));
         assertMessage("needs stride 1; got stride 2",
-                () -> DepthwiseConvolution.apply(x, w, b, 2, Epilogue.RESIDUAL_GELU));
+                () -> DepthwiseConvolution.apply(x, null, w, b, 2, Epilogue.RESIDUAL_GELU));
         assertMessage("needs stride 1; got stride 2",
-                () -> DepthwiseConvolution.portable(x, w, b, 2, Epilogue.RESIDUAL));
+                () -> DepthwiseConvolution.portable(x, null, w, b, 2, Epilogue.RESIDUAL));
+        assertMessage("inputBias has shape (3)",
+                () -> DepthwiseConvolution.nativeKernel(x, manager.zeros(new Shape(3)), w, b, 1, Epilogue.NONE, 1,
+                        IsaLimit.NONE));
     }
 
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {

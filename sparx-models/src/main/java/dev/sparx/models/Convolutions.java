@@ -33,7 +33,7 @@ final class Convolutions {
      * @param bias whether it has a bias
      * @return a 1x1 convolution, computed as a matrix product
      */
-    static Conv2d pointwise(int out, boolean bias) {
+    static PointwiseConv2d pointwise(int out, boolean bias) {
         return pointwise(out, 1, bias);
     }
 
@@ -43,7 +43,7 @@ final class Convolutions {
      * @param bias whether it has a bias
      * @return a grouped 1x1 convolution, computed as one matrix product per group
      */
-    static Conv2d pointwise(int out, int groups, boolean bias) {
+    static PointwiseConv2d pointwise(int out, int groups, boolean bias) {
         return new PointwiseConv2d(out, groups, bias);
     }
 

@@ -16,7 +16,7 @@ import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
  *
  * <p>What the network does with the result (the residual of pos_embed and of the MLP, SiLU in the
  * token mixer, GELU) is passed as an {@link Epilogue} to {@link #forward(ParameterStore, NDArray,
- * boolean, Epilogue)}, so that the native kernel applies it before storing each element.
+ * NDArray, boolean, Epilogue)}, so that the native kernel applies it before storing each element.
  */
 final class DepthwiseConv2d extends Conv2d {
 
@@ -42,20 +42,23 @@ final class DepthwiseConv2d extends Conv2d {
     /**
      * @param parameterStore the parameters
      * @param x (B, C, H, W)
+     * @param inputBias (C), added to x before anything else (the preceding 1x1 convolution's bias,
+     *     see {@link PointwiseConv2d#product}), or null
      * @param training whether in training mode
      * @param epilogue what follows the convolution; a residual one only at stride 1
      * @return the epilogue applied to conv(x) + bias, (B, C, ceil(H/stride), ceil(W/stride))
      */
-    NDArray forward(ParameterStore parameterStore, NDArray x, boolean training, Epilogue epilogue) {
+    NDArray forward(ParameterStore parameterStore, NDArray x, NDArray inputBias, boolean training,
+            Epilogue epilogue) {
         NDArray w = parameterStore.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : parameterStore.getValue(bias, x.getDevice(), training);
-        return DepthwiseConvolution.apply(x, w, b, stride, epilogue);
+        return DepthwiseConvolution.apply(x, inputBias, w, b, stride, epilogue);
     }
 
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(parameterStore, inputs.singletonOrThrow(), training, Epilogue.NONE));
+        return new NDList(forward(parameterStore, inputs.singletonOrThrow(), null, training, Epilogue.NONE));
     }
 }

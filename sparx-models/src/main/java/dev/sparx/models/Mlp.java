@@ -17,7 +17,7 @@ import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
  */
 public final class Mlp extends AbstractBlock {
 
-    private final Block fc1;
+    private final PointwiseConv2d fc1;
     private final DepthwiseConv2d dwconv;
     private final Block fc2;
 
@@ -35,8 +35,12 @@ public final class Mlp extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray h = fc1.forward(parameterStore, inputs, training, params).head();
-        NDArray mixed = dwconv.forward(parameterStore, h, training, Epilogue.RESIDUAL_GELU);
+        // fc1's bias goes in with the depthwise convolution's read of h, not in a pass of its own
+        NDArray x = inputs.singletonOrThrow();
+        NDArray h = fc1.product(parameterStore, x, training);
+        NDArray mixed =
+                dwconv.forward(parameterStore, h, fc1.bias(parameterStore, x, training), training,
+                        Epilogue.RESIDUAL_GELU);
         return fc2.forward(parameterStore, new NDList(mixed), training, params);
     }
 

@@ -46,7 +46,7 @@ public class NamedSequential extends AbstractBlock {
                     ? ((Pointwise) next).asEpilogue()
                     : null;
             if (fused != null) {
-                x = new NDList(((DepthwiseConv2d) step).forward(parameterStore, x.singletonOrThrow(), training, fused));
+                x = new NDList(((DepthwiseConv2d) step).forward(parameterStore, x.singletonOrThrow(), null, training, fused));
                 i++;
             } else {
                 x = step.forward(parameterStore, x, training, params);

@@ -10,7 +10,8 @@ import dev.sparx.kernels.ParameterViews;
 
 /**
  * A 1x1 convolution (stride 1) computed as the matrix product it is: (Cout, Cin) by (Cin, H*W) per
- * image, or one such product per group, then the bias added in place. Parameters, initialisation
+ * image, or one such product per group, then the bias added in place (or left to the next step,
+ * see {@link #product}). Parameters, initialisation
  * and shapes are DJL's {@link Conv2d}'s, so the state dict and the complexity count see an ordinary
  * convolution.
  *
@@ -35,6 +36,24 @@ final class PointwiseConv2d extends Conv2d {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        NDArray y = product(parameterStore, x, training);
+        NDArray b = bias(parameterStore, x, training);
+        if (b != null) {
+            y.addi(b.reshape(filters, 1, 1));
+        }
+        return new NDList(y);
+    }
+
+    /**
+     * The convolution without its bias, for a caller whose next step adds the bias as it reads the
+     * result ({@link DepthwiseConv2d}'s input bias) instead of in a pass of its own.
+     *
+     * @param parameterStore the parameters
+     * @param x (B, Cin, H, W)
+     * @param training whether in training mode
+     * @return (B, Cout, H, W)
+     */
+    NDArray product(ParameterStore parameterStore, NDArray x, boolean training) {
         Shape s = x.getShape();
         long batch = s.get(0);
         long height = s.get(2);
@@ -47,10 +66,17 @@ final class PointwiseConv2d extends Conv2d {
         long[] xShape = groups == 1 ? new long[] {-1, height * width} : new long[] {groups, -1, height * width};
         NDArray w = ParameterViews.reshape(parameterStore.getValue(weight, x.getDevice(), training), x, wShape);
         NDArray y = w.matMul(batch == 1 ? x.reshape(xShape) : x.reshape(new Shape(batch).addAll(new Shape(xShape))));
-        if (bias != null) {
-            long[] bShape = groups == 1 ? new long[] {filters, 1} : new long[] {groups, perGroup, 1};
-            y.addi(ParameterViews.reshape(parameterStore.getValue(bias, x.getDevice(), training), x, bShape));
-        }
-        return new NDList(y.reshape(batch, filters, height, width));
+        return y.reshape(batch, filters, height, width);
+    }
+
+    /**
+     * @param parameterStore the parameters
+     * @param x the input the bias will be added with (its device and manager are the view's)
+     * @param training whether in training mode
+     * @return the bias, (Cout), or null where the convolution has none
+     */
+    NDArray bias(ParameterStore parameterStore, NDArray x, boolean training) {
+        return bias == null ? null
+                : ParameterViews.reshape(parameterStore.getValue(bias, x.getDevice(), training), x, filters);
     }
 }

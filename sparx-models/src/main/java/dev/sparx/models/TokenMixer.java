@@ -41,6 +41,8 @@ public final class TokenMixer extends AbstractBlock {
     private Block k;
     private Block v;
     private final Block inProj;
+    /** in_proj of a plain mixer, whose bias the depthwise conv2d adds as it reads; null otherwise */
+    private final PointwiseConv2d plainInProj;
     private final DepthwiseConv2d conv2d;
     private final Block outNorm;
     private final Block outProj;
@@ -85,8 +87,10 @@ public final class TokenMixer extends AbstractBlock {
                                     .add("0", Convolutions.depthwise(mixed, 3, true))
                                     .add("1", Pointwise.gelu())
                                     .add("2", Convolutions.pointwise(inner / 3 * 3, 3, true)));
+            plainInProj = null;
         } else {
-            inProj = addChildBlock("in_proj", Convolutions.pointwise(inner, true));
+            plainInProj = addChildBlock("in_proj", Convolutions.pointwise(inner, true));
+            inProj = plainInProj;
         }
         conv2d = addChildBlock("conv2d", Convolutions.depthwise(inner, SparXConfig.SSM_CONV, true));
         outNorm = addChildBlock("out_norm", new GroupNorm(inner));
@@ -130,11 +134,15 @@ public final class TokenMixer extends AbstractBlock {
         NDArray x = inputs.get(0);
         NDArray shortcut = crossLayer ? inputs.get(1) : null;
         try (ArrayScope scope = ArrayScope.of(x, shortcut)) {
-            NDArray z =
-                    crossLayer
-                            ? crossLayerInput(parameterStore, x, shortcut, training, params)
-                            : inProj.forward(parameterStore, new NDList(x), training, params).head();
-            z = conv2d.forward(parameterStore, z, training, Epilogue.SILU);
+            NDArray z;
+            NDArray zBias = null;
+            if (crossLayer) {
+                z = crossLayerInput(parameterStore, x, shortcut, training, params);
+            } else {
+                z = plainInProj.product(parameterStore, x, training);
+                zBias = plainInProj.bias(parameterStore, x, training);
+            }
+            z = conv2d.forward(parameterStore, z, zBias, training, Epilogue.SILU);
             NDArray y = ssm.forward(parameterStore, z, training);
             NDList out = outProj.forward(parameterStore, outNorm.forward(parameterStore, new NDList(y), training, params),
                     training, params);

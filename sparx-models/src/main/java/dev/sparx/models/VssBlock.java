@@ -78,7 +78,7 @@ public final class VssBlock extends AbstractBlock {
         NDArray x = inputs.get(0);
         NDArray shortcut = op.isCrossLayer() ? inputs.get(1) : null;
         try (ArrayScope scope = ArrayScope.of(x, shortcut)) {
-            x = posEmbed.forward(parameterStore, x, training, Epilogue.RESIDUAL);
+            x = posEmbed.forward(parameterStore, x, null, training, Epilogue.RESIDUAL);
             NDList mixerInput = norm.forward(parameterStore, new NDList(x), training, params);
             if (shortcut != null) {
                 mixerInput.add(shortcut);
