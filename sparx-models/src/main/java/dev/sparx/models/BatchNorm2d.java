@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.sparx.kernels.ParameterViews;
 
 /**
  * torch's {@code nn.BatchNorm2d} (eps 1e-5, momentum 0.1, affine, running statistics) with its
@@ -70,6 +71,24 @@ public final class BatchNorm2d extends AbstractBlock {
             parameterStore.getValue(numBatchesTracked, x.getDevice(), training).addi(1);
         }
         return out;
+    }
+
+    /**
+     * What this normalisation is in eval mode, y = scale * x + shift per channel, with scale =
+     * weight / sqrt(running_var + eps) and shift = bias - running_mean * scale; for folding it into
+     * the convolution before it.
+     *
+     * @param parameterStore the parameters
+     * @param x the activation the result is used with (its device and manager are the arrays')
+     * @return {scale, shift}, each (C)
+     */
+    NDArray[] inferenceAffine(ParameterStore parameterStore, NDArray x) {
+        NDArray mean = ParameterViews.reshape(parameterStore.getValue(runningMean, x.getDevice(), false), x, channels);
+        NDArray var = ParameterViews.reshape(parameterStore.getValue(runningVar, x.getDevice(), false), x, channels);
+        NDArray gamma = ParameterViews.reshape(parameterStore.getValue(weight, x.getDevice(), false), x, channels);
+        NDArray beta = ParameterViews.reshape(parameterStore.getValue(bias, x.getDevice(), false), x, channels);
+        NDArray scale = gamma.div(var.add(EPS).sqrt());
+        return new NDArray[] {scale, beta.sub(mean.mul(scale))};
     }
 
     /** {@inheritDoc} */

@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.sparx.kernels.DepthwiseConvolution;
 import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
+import dev.sparx.kernels.ParameterViews;
 
 /**
  * A depthwise convolution, an odd square kernel K padded by K/2 (so that stride 1 keeps the size),
@@ -53,6 +54,28 @@ final class DepthwiseConv2d extends Conv2d {
         NDArray w = parameterStore.getValue(weight, x.getDevice(), training);
         NDArray b = bias == null ? null : parameterStore.getValue(bias, x.getDevice(), training);
         return DepthwiseConvolution.apply(x, inputBias, w, b, stride, epilogue);
+    }
+
+    /**
+     * The convolution followed by an eval-mode BatchNorm, y = scale * conv(x) + shift, folded into
+     * one convolution with weights scale * w and bias scale * b + shift, then the epilogue.
+     *
+     * @param parameterStore the parameters
+     * @param x (B, C, H, W)
+     * @param batchNorm the BatchNorm after this convolution, in eval mode
+     * @param epilogue what follows the BatchNorm; a residual one only at stride 1
+     * @return (B, C, ceil(H/stride), ceil(W/stride))
+     */
+    NDArray forwardWithBatchNorm(ParameterStore parameterStore, NDArray x, BatchNorm2d batchNorm,
+            Epilogue epilogue) {
+        NDArray[] affine = batchNorm.inferenceAffine(parameterStore, x);
+        NDArray wValue = parameterStore.getValue(weight, x.getDevice(), false);
+        NDArray w = ParameterViews.reshape(wValue, x, wValue.getShape().getShape());
+        NDArray folded = w.mul(affine[0].reshape(-1, 1, 1, 1));
+        NDArray shift = bias == null ? affine[1]
+                : ParameterViews.reshape(parameterStore.getValue(bias, x.getDevice(), false), x, -1).mul(affine[0])
+                        .add(affine[1]);
+        return DepthwiseConvolution.apply(x, null, folded, shift, stride, epilogue);
     }
 
     /** {@inheritDoc} */

@@ -17,7 +17,8 @@ import java.util.List;
  * state-dict keys of the parameters come out of {@link StateDictKeys}'s one rule.
  *
  * <p>A depthwise convolution followed by an activation that has an epilogue form (GELU) runs as one
- * step: the convolution applies the activation before storing each element.
+ * step: the convolution applies the activation before storing each element. In eval mode a
+ * BatchNorm between them is folded into the convolution's weights and bias as well.
  */
 public class NamedSequential extends AbstractBlock {
 
@@ -42,17 +43,26 @@ public class NamedSequential extends AbstractBlock {
         for (int i = 0; i < steps.size(); i++) {
             Block step = steps.get(i);
             Block next = i + 1 < steps.size() ? steps.get(i + 1) : null;
-            Epilogue fused = step instanceof DepthwiseConv2d && next instanceof Pointwise
-                    ? ((Pointwise) next).asEpilogue()
-                    : null;
-            if (fused != null) {
-                x = new NDList(((DepthwiseConv2d) step).forward(parameterStore, x.singletonOrThrow(), null, training, fused));
+            if (step instanceof DepthwiseConv2d && !training && next instanceof BatchNorm2d) {
+                // eval-mode BatchNorm folded into the convolution, and an activation after it fused
+                Epilogue after = epilogueOf(i + 2 < steps.size() ? steps.get(i + 2) : null);
+                x = new NDList(((DepthwiseConv2d) step).forwardWithBatchNorm(parameterStore, x.singletonOrThrow(),
+                        (BatchNorm2d) next, after == null ? Epilogue.NONE : after));
+                i += after == null ? 1 : 2;
+            } else if (step instanceof DepthwiseConv2d && epilogueOf(next) != null) {
+                x = new NDList(((DepthwiseConv2d) step).forward(parameterStore, x.singletonOrThrow(), null, training,
+                        epilogueOf(next)));
                 i++;
             } else {
                 x = step.forward(parameterStore, x, training, params);
             }
         }
         return x;
+    }
+
+    /** @return the step's function as a depthwise convolution's epilogue, or null where it has none */
+    private static Epilogue epilogueOf(Block step) {
+        return step instanceof Pointwise ? ((Pointwise) step).asEpilogue() : null;
     }
 
     /** {@inheritDoc} */
