@@ -74,11 +74,7 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMergeLow
     /* the scan's buffers with delta replaced by its two factors */
     static const char *const names[SPARX_SCAN_BUFFERS + 1] = {
         "u", "deltaLow", "deltaWeight", "a", "b", "c", "d", "deltaBias", "out"};
-    jobject objects[SPARX_SCAN_BUFFERS + 1] = {u, delta_low, delta_weight, a, b, c, d, bias, out};
-    sparx_buffer buffers[SPARX_SCAN_BUFFERS + 1];
-    for (int i = 0; i <= SPARX_SCAN_BUFFERS; i++) {
-        buffers[i] = buffer_of(env, objects[i]);
-    }
+    const jobject objects[SPARX_SCAN_BUFFERS + 1] = {u, delta_low, delta_weight, a, b, c, d, bias, out};
     char message[160];
     if (threads < 1) {
         return (*env)->NewStringUTF(env, "threads must be at least 1");
@@ -96,8 +92,10 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMergeLow
     }
     const int64_t floats[SPARX_SCAN_BUFFERS + 1] = {
         scan[0], low, weight, scan[2], scan[3], scan[4], scan[5], scan[6], scan[7]};
-    if (!sparx_check_float_buffers(buffers, names, floats, SPARX_SCAN_BUFFERS + 1, message, sizeof message)) {
-        return (*env)->NewStringUTF(env, message);
+    sparx_buffer buffers[SPARX_SCAN_BUFFERS + 1];
+    jstring unfit = check_buffers(env, SPARX_SCAN_BUFFERS + 1, objects, names, floats, buffers);
+    if (unfit != NULL) {
+        return unfit;
     }
     sparx_scan_args args = {
         buffers[0].address, NULL, buffers[3].address, buffers[4].address, buffers[5].address,

@@ -8,7 +8,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.sparx.kernels.DepthwiseConvolution;
 import dev.sparx.kernels.DepthwiseConvolution.Epilogue;
-import dev.sparx.kernels.ParameterViews;
 
 /**
  * A depthwise convolution, an odd square kernel K padded by K/2 (so that stride 1 keeps the size),
@@ -68,13 +67,12 @@ final class DepthwiseConv2d extends Conv2d {
      */
     NDArray forwardWithBatchNorm(ParameterStore parameterStore, NDArray x, BatchNorm2d batchNorm,
             Epilogue epilogue) {
+        // the BatchNorm's scale comes first in every product, so the results join its (and x's)
+        // manager rather than the parameters'
         NDArray[] affine = batchNorm.inferenceAffine(parameterStore, x);
-        NDArray wValue = parameterStore.getValue(weight, x.getDevice(), false);
-        NDArray w = ParameterViews.reshape(wValue, x, wValue.getShape().getShape());
-        NDArray folded = w.mul(affine[0].reshape(-1, 1, 1, 1));
+        NDArray folded = affine[0].reshape(-1, 1, 1, 1).mul(parameterStore.getValue(weight, x.getDevice(), false));
         NDArray shift = bias == null ? affine[1]
-                : ParameterViews.reshape(parameterStore.getValue(bias, x.getDevice(), false), x, -1).mul(affine[0])
-                        .add(affine[1]);
+                : affine[0].mul(parameterStore.getValue(bias, x.getDevice(), false)).add(affine[1]);
         return DepthwiseConvolution.apply(x, null, folded, shift, stride, epilogue);
     }
 

@@ -11,9 +11,8 @@ import dev.sparx.kernels.ParameterViews;
 /**
  * A 1x1 convolution (stride 1) computed as the matrix product it is: (Cout, Cin) by (Cin, H*W) per
  * image, or one such product per group, then the bias added in place (or left to the next step,
- * see {@link #product}). Parameters, initialisation
- * and shapes are DJL's {@link Conv2d}'s, so the state dict and the complexity count see an ordinary
- * convolution.
+ * see {@link #product}). Parameters, initialisation and shapes are DJL's {@link Conv2d}'s, so the
+ * state dict and the complexity count see an ordinary convolution.
  *
  * <p>Why not libtorch's convolution: with several threads it sends a 1x1 kernel to oneDNN on the
  * NCHW layout, and with one thread and a batch below 16 to its slow path, which runs groups one
