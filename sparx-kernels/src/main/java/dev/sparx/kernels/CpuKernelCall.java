@@ -63,25 +63,33 @@ final class CpuKernelCall {
     }
 
     /**
+     * @param kind the kernel, for {@link KernelTimes}
      * @param like the input whose shape, manager and device the output takes
      * @param prefix the operation's name for messages
      * @param kernel the JNI call, given a buffer over the output; returns null or what failed
      * @return the output
      */
-    static NDArray into(NDArray like, String prefix, Function<ByteBuffer, String> kernel) {
-        return into(like, like.getShape(), prefix, kernel);
+    static NDArray into(KernelTimes.Kind kind, NDArray like, String prefix, Function<ByteBuffer, String> kernel) {
+        return into(kind, like, like.getShape(), prefix, kernel);
     }
 
     /**
+     * @param kind the kernel, for {@link KernelTimes}
      * @param like the input whose manager and device the output takes
      * @param shape the output's shape
      * @param prefix the operation's name for messages
      * @param kernel the JNI call, given a buffer over the output; returns null or what failed
      * @return the output
      */
-    static NDArray into(NDArray like, Shape shape, String prefix, Function<ByteBuffer, String> kernel) {
-        NDArray out = like.getManager().create(shape, DataType.FLOAT32, like.getDevice());
-        return KernelOutput.fill(out, prefix, o -> kernel.apply(o.toByteBuffer(true)));
+    static NDArray into(KernelTimes.Kind kind, NDArray like, Shape shape, String prefix,
+            Function<ByteBuffer, String> kernel) {
+        long start = KernelTimes.start();
+        try {
+            NDArray out = like.getManager().create(shape, DataType.FLOAT32, like.getDevice());
+            return KernelOutput.fill(out, prefix, o -> kernel.apply(o.toByteBuffer(true)));
+        } finally {
+            KernelTimes.stop(kind, start);
+        }
     }
 
     /**

@@ -68,17 +68,22 @@ abstract class FusedScanKernel implements SelectiveScan {
             throw new SparxException(prefix + "gradients are being recorded and this scan has no backward;"
                     + " use auto or ndarray");
         }
-        NDArray out = inputs[0].getManager().create(checked.outputShape(), DataType.FLOAT32, checked.device);
-        if (checked.isEmpty()) {
-            return out;
-        }
-        return KernelOutput.fill(out, prefix, o -> {
-            ByteBuffer[] buffers = new ByteBuffer[inputs.length];
-            for (int i = 0; i < inputs.length; i++) {
-                buffers[i] = storage(inputs[i], names.get(i));
+        long start = KernelTimes.start();
+        try {
+            NDArray out = inputs[0].getManager().create(checked.outputShape(), DataType.FLOAT32, checked.device);
+            if (checked.isEmpty()) {
+                return out;
             }
-            return kernel.run(buffers, storage(o, "out"), checked);
-        });
+            return KernelOutput.fill(out, prefix, o -> {
+                ByteBuffer[] buffers = new ByteBuffer[inputs.length];
+                for (int i = 0; i < inputs.length; i++) {
+                    buffers[i] = storage(inputs[i], names.get(i));
+                }
+                return kernel.run(buffers, storage(o, "out"), checked);
+            });
+        } finally {
+            KernelTimes.stop(KernelTimes.Kind.SELECTIVE_SCAN, start);
+        }
     }
 
     /** A kernel's JNI call. */

@@ -82,7 +82,7 @@ public final class GroupNormalization {
         if (spatial > Integer.MAX_VALUE) {
             throw new SparxException(prefix + "planes of " + spatial + " elements exceed the kernel's 32-bit sizes");
         }
-        return CpuKernelCall.into(x, prefix, out -> NativeKernels.groupNorm(CpuKernelCall.storage(x),
+        return CpuKernelCall.into(KernelTimes.Kind.GROUP_NORM, x, prefix, out -> NativeKernels.groupNorm(CpuKernelCall.storage(x),
                 CpuKernelCall.storage(gamma), CpuKernelCall.storage(beta), out, Math.toIntExact(s.get(0)),
                 Math.toIntExact(channels), (int) spatial, eps, threads, isaLimit.ordinal()));
     }

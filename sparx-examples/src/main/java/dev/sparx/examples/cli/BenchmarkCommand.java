@@ -12,6 +12,7 @@ import dev.sparx.core.SparxException;
 import dev.sparx.core.checkpoint.CheckpointOptions;
 import dev.sparx.core.checkpoint.Checkpoints;
 import dev.sparx.core.checkpoint.StateDict;
+import dev.sparx.kernels.KernelTimes;
 import dev.sparx.kernels.SelectiveScans;
 import dev.sparx.models.SparXMamba;
 import dev.sparx.models.StateDictLoader;
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -77,6 +79,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "2",
             description = "Untimed passes before them (default ${DEFAULT-VALUE}).")
     private int warmup;
+
+    @Option(names = "--kernel-times",
+            description = "Also report the wall-clock time per pass spent in each kind of native kernel"
+                    + " (native_ms_per_pass; docs/performance.md).")
+    private boolean kernelTimes;
 
     @Option(names = "--checkpoint", paramLabel = "W.pth",
             description = "Weights to load (.pth or .safetensors); random weights without it.")
@@ -133,6 +140,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
             double[] ms = new double[runs];
             double[] cpuMs = new double[runs];
+            KernelTimes.setEnabled(kernelTimes);
+            KernelTimes.reset();
             long faults0 = minorFaults();
             long processCpu0 = processCpuNanos();
             for (int i = 0; i < runs; i++) {
@@ -142,6 +151,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 ms[i] = (System.nanoTime() - t0) / 1e6;
                 cpuMs[i] = (cpu.getCurrentThreadCpuTime() - c0) / 1e6;
             }
+            KernelTimes.setEnabled(false);
             String faultsPerPass = perPass(minorFaults() - faults0, faults0 < 0);
             String processCpuMsPerPass = perPass((processCpuNanos() - processCpu0) / 1e6, processCpu0 < 0);
             double median = median(ms);
@@ -149,11 +159,19 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     "{\"model\": \"%s\", \"batch\": %d, \"img_size\": %d, \"scan\": \"%s\", \"threads\": %d,"
                             + " \"images_per_s\": %.3f, \"latency_ms_median\": %.1f, \"latency_ms_min\": %.1f,"
                             + " \"thread_cpu_ms_median\": %.1f, \"process_cpu_ms_per_pass\": %s,"
-                            + " \"page_faults_per_pass\": %s, \"runs\": %d, \"peak_rss_mb\": %s}",
+                            + " \"page_faults_per_pass\": %s, \"runs\": %d, \"peak_rss_mb\": %s%s}",
                     json(model.label()), batch, imgSize, json(net.getSelectiveScan().name()), JniUtils.getNumThreads(),
-                    batch * 1000 / median, median, Arrays.stream(ms).min().orElseThrow(), median(cpuMs), processCpuMsPerPass, faultsPerPass, runs,
-                    peakRssMb());
+                    batch * 1000 / median, median, Arrays.stream(ms).min().orElseThrow(), median(cpuMs),
+                    processCpuMsPerPass, faultsPerPass, runs, peakRssMb(), kernelTimes ? nativeMsPerPass() : "");
         }
+    }
+
+    /** @return the native kernels' time per timed pass, by kind, as a JSON member */
+    private String nativeMsPerPass() {
+        StringJoiner kinds = new StringJoiner(", ", ", \"native_ms_per_pass\": {", "}");
+        KernelTimes.totals().forEach((kind, total) -> kinds.add(String.format(Locale.ROOT, "\"%s\": %.2f",
+                kind.name().toLowerCase(Locale.ROOT), total.nanos() / 1e6 / runs)));
+        return kinds.toString();
     }
 
     /** One pass in its own sub-manager, so that its arrays are freed before the next. */

@@ -84,6 +84,25 @@ class BenchmarkCommandTest {
     }
 
     @Test
+    void kernelTimesReportTheNativeKernelsOfAPass() throws Exception {
+        String config = smallConfig().toString();
+        String out = capture(true, () -> SparxCli.run("benchmark", "--config", config, "--img-size", "64",
+                "--scan", "native", "--threads", "1", "--runs", "5", "--kernel-times"), 0);
+        String line = out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+        JsonObject times = JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("native_ms_per_pass");
+        // every block runs a scan, depthwise convolutions and GroupNorms, all native here
+        for (String kind : List.of("selective_scan", "depthwise_convolution", "group_norm")) {
+            assertTrue(times.get(kind).getAsDouble() > 0, line);
+        }
+        assertEquals(3, times.size(), line);
+        // without the option the line has no such member
+        out = capture(true, () -> SparxCli.run("benchmark", "--config", config, "--img-size", "64",
+                "--scan", "native", "--threads", "1", "--runs", "5"), 0);
+        line = out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+        assertTrue(!JsonParser.parseString(line).getAsJsonObject().has("native_ms_per_pass"), line);
+    }
+
+    @Test
     void refusesTooFewRunsAndBadBatchSizesAsOneLineErrors() throws Exception {
         String config = smallConfig().toString();
         String err = capture(false, () -> SparxCli.run("benchmark", "--config", config, "--runs", "4"), 2);
