@@ -5,8 +5,11 @@
  *      double, so the variance E[x^2] - E[x]^2 keeps about 1e-10 relative accuracy at the sizes
  *      of a network, far from float32's cancellation);
  *   2. per sample, mean and 1/sqrt(var + eps), biased variance as torch's group_norm; then per
- *      plane y = (x - mean) s + beta with s = gamma rstd, in double: in float32, x - mean loses
- *      the digits of a mean much larger than the spread, and x s + (beta - mean s) cancels.
+ *      plane y = (x - mean) s + beta with s = gamma rstd, in float32 with the mean as a pair of
+ *      floats (plane_normalise): a single float mean would lose the digits of a mean much larger
+ *      than the spread, and x s + (beta - mean s) would cancel. Relative L2 error at most 5e-8
+ *      against the float64 definition in GroupNormalizationTest (2.5e-8 in double), with twice
+ *      the lanes per instruction of the double form.
  * libtorch's layer norm, which the NDArray form runs, first materialises the per-channel affine
  * over the whole (C, H, W) shape and reads it back: two passes fewer here.
  */
@@ -52,20 +55,20 @@ INLINE void plane_normalise(const job *work, int64_t plane) {
     const sparx_group_norm_args *a = work->args;
     const int64_t n = a->spatial, c = plane % a->channels, sample = plane / a->channels;
     const double mean = work->scale_shift[2 * sample];
-    const double scale = a->weight[c] * work->scale_shift[2 * sample + 1];
-    const double shift = a->bias[c];
-    const vd4 m = {mean, mean, mean, mean}, s = {scale, scale, scale, scale}, t = {shift, shift, shift, shift};
+    /* the mean as a float pair: x - mean_hi is exact where x is within a factor of 2 of it (Sterbenz),
+     * which a mean much larger than the spread guarantees, and subtracting mean_lo then leaves
+     * x - mean to two roundings */
+    const float mean_hi = (float) mean, mean_lo = (float) (mean - mean_hi);
+    const float scale = (float) (a->weight[c] * work->scale_shift[2 * sample + 1]);
+    const float shift = a->bias[c];
     const float *x = a->input + plane * n;
     float *y = a->out + plane * n;
     int64_t i = 0;
     for (; i + LANES <= n; i += LANES) {
-        vf v = load_unaligned(x + i);
-        vd4 lo = (__builtin_convertvector(__builtin_shufflevector(v, v, 0, 1, 2, 3), vd4) - m) * s + t;
-        vd4 hi = (__builtin_convertvector(__builtin_shufflevector(v, v, 4, 5, 6, 7), vd4) - m) * s + t;
-        store_unaligned(y + i, __builtin_convertvector(__builtin_shufflevector(lo, hi, 0, 1, 2, 3, 4, 5, 6, 7), vf));
+        store_unaligned(y + i, ((load_unaligned(x + i) - mean_hi) - mean_lo) * scale + shift);
     }
     for (; i < n; i++) {
-        y[i] = (float) ((x[i] - mean) * scale + shift);
+        y[i] = ((x[i] - mean_hi) - mean_lo) * scale + shift;
     }
 }
 
