@@ -159,11 +159,29 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     "{\"model\": \"%s\", \"batch\": %d, \"img_size\": %d, \"scan\": \"%s\", \"threads\": %d,"
                             + " \"images_per_s\": %.3f, \"latency_ms_median\": %.1f, \"latency_ms_min\": %.1f,"
                             + " \"thread_cpu_ms_median\": %.1f, \"process_cpu_ms_per_pass\": %s,"
-                            + " \"page_faults_per_pass\": %s, \"runs\": %d, \"peak_rss_mb\": %s%s}",
+                            + " \"page_faults_per_pass\": %s, \"runs\": %d, \"peak_rss_mb\": %s,"
+                            + " \"openmp_wait\": \"%s\"%s}",
                     json(model.label()), batch, imgSize, json(net.getSelectiveScan().name()), JniUtils.getNumThreads(),
                     batch * 1000 / median, median, Arrays.stream(ms).min().orElseThrow(), median(cpuMs),
-                    processCpuMsPerPass, faultsPerPass, runs, peakRssMb(), kernelTimes ? nativeMsPerPass() : "");
+                    processCpuMsPerPass, faultsPerPass, runs, peakRssMb(), json(openMpWait()),
+                    kernelTimes ? nativeMsPerPass() : "");
         }
+    }
+
+    /**
+     * @return how libtorch's OpenMP workers wait between operators, from the environment they read
+     *     when the library loaded: the variables set, or "default" (GNU OpenMP's: a spin of about
+     *     3 ms, then sleep)
+     */
+    private static String openMpWait() {
+        StringJoiner set = new StringJoiner(" ");
+        for (String name : new String[] {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) {
+            String value = System.getenv(name);
+            if (value != null && !value.isEmpty()) {
+                set.add(name + "=" + value);
+            }
+        }
+        return set.length() == 0 ? "default" : set.toString();
     }
 
     /** @return the native kernels' time per timed pass, by kind, as a JSON member */
