@@ -9,6 +9,7 @@
 #include "depthwise.h"
 #include "group_norm.h"
 #include "isa.h"
+#include "layer_scale.h"
 #include "dev_sparx_kernels_NativeKernels.h"
 #include "scan_buffers.h"
 
@@ -177,4 +178,33 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_groupNorm(
         batch, channels, spatial, eps,
     };
     return result(env, sparx_group_norm(&args, threads, isa_limit));
+}
+
+JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_layerScaleResidual(
+        JNIEnv *env, jclass cls, jobject x, jobject scale, jobject shift, jobject branch, jobject out, jint batch,
+        jint channels, jint spatial, jint threads, jint isa_limit) {
+    (void) cls;
+    if (threads < 1) {
+        return (*env)->NewStringUTF(env, "threads must be at least 1");
+    }
+    if (batch < 1 || channels < 1 || spatial < 1) {
+        return (*env)->NewStringUTF(env, "every dimension must be at least 1");
+    }
+    int64_t signal;
+    if (!sparx_multiply((int64_t) batch * channels, spatial, &signal)) {
+        return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
+    }
+    static const char *const names[5] = {"x", "scale", "shift", "branch", "out"};
+    const jobject objects[5] = {x, scale, shift, branch, out};
+    const int64_t floats[5] = {signal, channels, channels, signal, signal};
+    sparx_buffer buffers[5];
+    jstring unfit = check_buffers(env, 5, objects, names, floats, buffers);
+    if (unfit != NULL) {
+        return unfit;
+    }
+    sparx_layer_scale_args args = {
+        buffers[0].address, buffers[1].address, buffers[2].address, buffers[3].address, buffers[4].address,
+        batch, channels, spatial,
+    };
+    return result(env, sparx_layer_scale_residual(&args, threads, isa_limit));
 }

@@ -9,10 +9,10 @@ import java.nio.ByteBuffer;
 import java.util.function.Function;
 
 /**
- * What the native CPU kernels besides the scan (depthwise convolution, GroupNorm) share around
- * their JNI call: whether an automatic choice may take them, the checks before a call, and the
- * output, a new array in the input's manager that the kernel writes straight into and that is
- * closed again if the kernel reports a failure.
+ * What the native CPU kernels besides the scan (depthwise convolution, GroupNorm, layer-scaled
+ * residual) share around their JNI call: whether an automatic choice may take them, the checks
+ * before a call, and the output, a new array in the input's manager that the kernel writes straight
+ * into and that is closed again if the kernel reports a failure.
  */
 final class CpuKernelCall {
 

@@ -20,7 +20,9 @@ public final class KernelTimes {
         /** {@link DepthwiseConvolution}'s native kernel */
         DEPTHWISE_CONVOLUTION,
         /** {@link GroupNormalization}'s native kernel */
-        GROUP_NORM
+        GROUP_NORM,
+        /** {@link LayerScaleResidual}'s native kernel */
+        LAYER_SCALE_RESIDUAL
     }
 
     /** A kind's totals since the last reset. */

@@ -129,4 +129,23 @@ final class NativeKernels {
      */
     static native String groupNorm(ByteBuffer input, ByteBuffer weight, ByteBuffer bias, ByteBuffer out, int batch,
             int channels, int spatial, double eps, int threads, int isaLimit);
+
+    /**
+     * Computes a block's layer-scaled residual, out = (x * scale + shift) + branch per channel.
+     * Buffers as for {@link #depthwiseConv2d}.
+     *
+     * @param x (B, C, L)
+     * @param scale (C)
+     * @param shift (C)
+     * @param branch (B, C, L)
+     * @param out (B, C, L), written entirely; must not overlap an input
+     * @param batch B
+     * @param channels C
+     * @param spatial L
+     * @param threads the most threads to use, the caller's included
+     * @param isaLimit the ordinal of an {@link IsaLimit}
+     * @return null on success, else what was wrong
+     */
+    static native String layerScaleResidual(ByteBuffer x, ByteBuffer scale, ByteBuffer shift, ByteBuffer branch,
+            ByteBuffer out, int batch, int channels, int spatial, int threads, int isaLimit);
 }

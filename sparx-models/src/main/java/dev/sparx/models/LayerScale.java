@@ -7,6 +7,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.sparx.kernels.LayerScaleResidual;
 import dev.sparx.kernels.ParameterViews;
 
 /**
@@ -42,6 +43,22 @@ public final class LayerScale extends AbstractBlock {
         NDArray w = ParameterViews.reshape(parameterStore.getValue(weight, x.getDevice(), training), x, channels, 1, 1);
         NDArray b = ParameterViews.reshape(parameterStore.getValue(bias, x.getDevice(), training), x, channels, 1, 1);
         return new NDList(x.mul(w).add(b));
+    }
+
+    /**
+     * The block's residual step, this layer scale of x plus the branch, as one operation
+     * ({@link LayerScaleResidual}: one pass of the native kernel where it applies).
+     *
+     * @param parameterStore the parameters
+     * @param x the residual, (B, C, H, W)
+     * @param branch the branch's output, x's shape
+     * @param training whether in training mode
+     * @return w * x + b + branch
+     */
+    NDArray residual(ParameterStore parameterStore, NDArray x, NDArray branch, boolean training) {
+        NDArray w = ParameterViews.reshape(parameterStore.getValue(weight, x.getDevice(), training), x, channels);
+        NDArray b = parameterStore.getValue(bias, x.getDevice(), training);
+        return LayerScaleResidual.apply(x, w, b, branch);
     }
 
     /** {@inheritDoc} */

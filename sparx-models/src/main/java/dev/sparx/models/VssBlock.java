@@ -29,8 +29,8 @@ public final class VssBlock extends AbstractBlock {
     private final TokenMixer op;
     private final Block norm2;
     private final Block mlp;
-    private final Block layerScale1;
-    private final Block layerScale2;
+    private final LayerScale layerScale1;
+    private final LayerScale layerScale2;
     private final double dropPath;
 
     /**
@@ -84,17 +84,18 @@ public final class VssBlock extends AbstractBlock {
                 mixerInput.add(shortcut);
             }
             NDArray mixed = op.forward(parameterStore, mixerInput, training, params).head();
-            x = scaled(parameterStore, layerScale1, x, training, params).add(DropPath.apply(mixed, dropPath, training));
+            x = residual(parameterStore, layerScale1, x, DropPath.apply(mixed, dropPath, training), training);
             NDList normed = norm2.forward(parameterStore, new NDList(x), training, params);
             NDArray fed = mlp.forward(parameterStore, normed, training, params).head();
-            x = scaled(parameterStore, layerScale2, x, training, params).add(DropPath.apply(fed, dropPath, training));
+            x = residual(parameterStore, layerScale2, x, DropPath.apply(fed, dropPath, training), training);
             return scope.keep(new NDList(x));
         }
     }
 
-    private static NDArray scaled(
-            ParameterStore ps, Block layerScale, NDArray x, boolean training, PairList<String, Object> params) {
-        return layerScale == null ? x : layerScale.forward(ps, new NDList(x), training, params).head();
+    /** ls(x) + branch, or x + branch where the stage has no layer scale. */
+    private static NDArray residual(ParameterStore ps, LayerScale layerScale, NDArray x, NDArray branch,
+            boolean training) {
+        return layerScale == null ? x.add(branch) : layerScale.residual(ps, x, branch, training);
     }
 
     /** {@inheritDoc} */

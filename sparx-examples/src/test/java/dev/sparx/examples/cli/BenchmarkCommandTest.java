@@ -94,11 +94,12 @@ class BenchmarkCommandTest {
                 "--scan", "native", "--threads", "1", "--runs", "5", "--kernel-times"), 0);
         String line = out.lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
         JsonObject times = JsonParser.parseString(line).getAsJsonObject().getAsJsonObject("native_ms_per_pass");
-        // every block runs a scan, depthwise convolutions and GroupNorms, all native here
-        for (String kind : List.of("selective_scan", "depthwise_convolution", "group_norm")) {
+        // every block runs a scan, depthwise convolutions and GroupNorms, all native here, and the
+        // blocks of stages 3 and 4 layer-scaled residuals
+        for (String kind : List.of("selective_scan", "depthwise_convolution", "group_norm", "layer_scale_residual")) {
             assertTrue(times.get(kind).getAsDouble() > 0, line);
         }
-        assertEquals(3, times.size(), line);
+        assertEquals(4, times.size(), line);
         // without the option the line has no such member
         out = capture(true, () -> SparxCli.run("benchmark", "--config", config, "--img-size", "64",
                 "--scan", "native", "--threads", "1", "--runs", "5"), 0);
