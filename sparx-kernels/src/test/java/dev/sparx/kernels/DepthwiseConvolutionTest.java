@@ -1,7 +1,6 @@
 package dev.sparx.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,23 +78,11 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
                     expected[i] = epilogue(epilogue, conv[i], shifted[i]);
                 }
                 String what = epilogue + (inputBias == null ? "" : " with an input bias");
-                for (IsaLimit limit : IsaLimit.values()) {
-                    for (int threads : new int[] {1, 3}) {
-                        try (NDArray y = DepthwiseConvolution.nativeKernel(xa, ia, wa, ba, stride, epilogue, threads,
-                                limit)) {
-                            assertEquals(new Shape(batch, channels, (height + stride - 1) / stride,
-                                    (width + stride - 1) / stride), y.getShape());
-                            double error = SequentialReference.relativeL2(
-                                    SequentialReference.toDouble(y.toFloatArray()), expected);
-                            assertTrue(error <= TOLERANCE, () -> what + ", " + limit + ", " + threads
-                                    + " threads: relative L2 " + error);
-                        }
-                    }
-                }
+                assertMatchesEverywhere(what, new Shape(batch, channels, (height + stride - 1) / stride,
+                        (width + stride - 1) / stride), expected, (threads, limit) ->
+                        DepthwiseConvolution.nativeKernel(xa, ia, wa, ba, stride, epilogue, threads, limit));
                 try (NDArray y = DepthwiseConvolution.portable(xa, ia, wa, ba, stride, epilogue)) {
-                    double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()),
-                            expected);
-                    assertTrue(error <= TOLERANCE, () -> what + " (libtorch): relative L2 " + error);
+                    assertNear(what + " (libtorch)", expected, y);
                 }
             }
         }

@@ -55,20 +55,11 @@ class GroupNormalizationTest extends NativeKernelTest {
         NDArray xa = manager.create(x, shape);
         NDArray ga = manager.create(gamma);
         NDArray ba = manager.create(beta);
-        for (IsaLimit limit : IsaLimit.values()) {
-            for (int threads : new int[] {1, 3}) {
-                try (NDArray y = GroupNormalization.nativeKernel(xa, ga, ba, EPS, threads, limit)) {
-                    double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()),
-                            expected);
-                    assertTrue(error <= TOLERANCE, () -> limit + ", " + threads
-                            + " threads: relative L2 " + error);
-                }
-            }
-        }
+        assertMatchesEverywhere("GroupNorm", shape, expected,
+                (threads, limit) -> GroupNormalization.nativeKernel(xa, ga, ba, EPS, threads, limit));
         if (mean < 100) { // libtorch's float32 statistics are not the reference where the mean dwarfs the spread
             try (NDArray y = GroupNormalization.portable(xa, ga, ba, EPS)) {
-                double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()), expected);
-                assertTrue(error <= TOLERANCE, () -> "libtorch: relative L2 " + error);
+                assertNear("libtorch", expected, y);
             }
         }
     }

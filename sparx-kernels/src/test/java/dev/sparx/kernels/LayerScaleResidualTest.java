@@ -56,19 +56,10 @@ class LayerScaleResidualTest extends NativeKernelTest {
         NDArray ba = manager.create(branch, shape);
         NDArray sa = manager.create(scale);
         NDArray ta = manager.create(shift);
-        for (IsaLimit limit : IsaLimit.values()) {
-            for (int threads : new int[] {1, 3}) {
-                try (NDArray y = LayerScaleResidual.nativeKernel(xa, sa, ta, ba, threads, limit)) {
-                    assertEquals(shape, y.getShape());
-                    double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()),
-                            expected);
-                    assertTrue(error <= TOLERANCE, () -> limit + ", " + threads + " threads: relative L2 " + error);
-                }
-            }
-        }
+        assertMatchesEverywhere("layer-scaled residual", shape, expected,
+                (threads, limit) -> LayerScaleResidual.nativeKernel(xa, sa, ta, ba, threads, limit));
         try (NDArray y = LayerScaleResidual.portable(xa, sa, ta, ba)) {
-            double error = SequentialReference.relativeL2(SequentialReference.toDouble(y.toFloatArray()), expected);
-            assertTrue(error <= TOLERANCE, () -> "NDArray form: relative L2 " + error);
+            assertNear("NDArray form", expected, y);
         }
     }
 
