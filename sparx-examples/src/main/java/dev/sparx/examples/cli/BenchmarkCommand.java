@@ -140,6 +140,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             }
             double[] ms = new double[runs];
             double[] cpuMs = new double[runs];
+            // before the timed passes, so that it tells how busy the machine was, not this run
+            String loadAverage = loadAverage();
             KernelTimes.setEnabled(kernelTimes);
             KernelTimes.reset();
             long faults0 = minorFaults();
@@ -160,10 +162,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
                             + " \"images_per_s\": %.3f, \"latency_ms_median\": %.1f, \"latency_ms_min\": %.1f,"
                             + " \"thread_cpu_ms_median\": %.1f, \"process_cpu_ms_per_pass\": %s,"
                             + " \"page_faults_per_pass\": %s, \"runs\": %d, \"peak_rss_mb\": %s,"
-                            + " \"openmp_wait\": \"%s\"%s}",
+                            + " \"openmp_wait\": \"%s\", \"load_average\": %s%s}",
                     json(model.label()), batch, imgSize, json(net.getSelectiveScan().name()), JniUtils.getNumThreads(),
                     batch * 1000 / median, median, Arrays.stream(ms).min().orElseThrow(), median(cpuMs),
-                    processCpuMsPerPass, faultsPerPass, runs, peakRssMb(), json(openMpWait()),
+                    processCpuMsPerPass, faultsPerPass, runs, peakRssMb(), json(openMpWait()), loadAverage,
                     kernelTimes ? nativeMsPerPass() : "");
         }
     }
@@ -234,6 +236,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
             return Long.parseLong(fields[7]);
         } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
             throw new SparxException("cannot read the minor page faults from " + stat + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The system's load average over the last minute (the first field of /proc/loadavg), or
+     * {@code null} where /proc is missing: the host's other work moves these figures by a fifth or
+     * more (docs/performance.md).
+     */
+    private static String loadAverage() {
+        Path loadavg = Path.of("/proc/loadavg");
+        if (!Files.isReadable(loadavg)) {
+            return "null";
+        }
+        try {
+            String oneMinute = Files.readString(loadavg).trim().split("\\s+")[0];
+            return String.format(Locale.ROOT, "%.2f", Double.parseDouble(oneMinute));
+        } catch (IOException | NumberFormatException e) {
+            throw new SparxException("cannot read the load average from " + loadavg + ": " + e.getMessage(), e);
         }
     }
 
