@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.sparx.core.SparxException;
-import java.util.Arrays;
 
 /**
  * GroupNorm with one group: each sample normalised over all its channels and positions together
@@ -32,10 +31,8 @@ public final class GroupNormalization {
      * @return the same shape, in x's manager
      */
     public static NDArray apply(NDArray x, NDArray gamma, NDArray beta, float eps) {
-        Shape s = x.getShape();
-        long plane = s.dimension() >= 2 && s.size() > 0 ? s.size() / (s.get(0) * s.get(1)) : 0;
-        // the kernel takes a plane's size as a 32-bit int; the NDArray form reports bad shapes
-        return plane > 0 && plane <= Integer.MAX_VALUE && CpuKernelCall.fits(x, gamma, beta)
+        // the NDArray form reports bad shapes
+        return ChannelPlanes.fitNativeKernel(x) && CpuKernelCall.fits(x, gamma, beta)
                 ? nativeKernel(x, gamma, beta, eps, JniUtils.getNumThreads(), IsaLimit.NONE)
                 : portable(x, gamma, beta, eps);
     }
@@ -50,11 +47,9 @@ public final class GroupNormalization {
      * @return the same shape
      */
     public static NDArray portable(NDArray x, NDArray gamma, NDArray beta, float eps) {
-        long channels = checkShapes(x, gamma, beta);
+        checkShapes(x, gamma, beta);
         Shape perSample = x.getShape().slice(1);
-        long[] perChannel = new long[perSample.dimension()];
-        Arrays.fill(perChannel, 1);
-        perChannel[0] = channels;
+        long[] perChannel = ChannelPlanes.perChannel(x);
         NDArray w = ParameterViews.reshape(gamma, x, perChannel).broadcast(perSample);
         NDArray b = ParameterViews.reshape(beta, x, perChannel).broadcast(perSample);
         return x.getNDArrayInternal().layerNorm(x, perSample, w, b, eps).singletonOrThrow();
@@ -77,28 +72,16 @@ public final class GroupNormalization {
         String prefix = "GroupNorm (native): ";
         CpuKernelCall.check(prefix, threads, x, gamma, beta);
         long channels = checkShapes(x, gamma, beta);
-        Shape s = x.getShape();
-        long spatial = s.size() / (s.get(0) * channels);
-        if (spatial > Integer.MAX_VALUE) {
-            throw new SparxException(prefix + "planes of " + spatial + " elements exceed the kernel's 32-bit sizes");
-        }
-        return CpuKernelCall.into(KernelTimes.Kind.GROUP_NORM, x, prefix, out -> NativeKernels.groupNorm(CpuKernelCall.storage(x),
-                CpuKernelCall.storage(gamma), CpuKernelCall.storage(beta), out, Math.toIntExact(s.get(0)),
-                Math.toIntExact(channels), (int) spatial, eps, threads, isaLimit.ordinal()));
+        int spatial = ChannelPlanes.planeSize(prefix, x);
+        int batch = Math.toIntExact(x.getShape().get(0));
+        return CpuKernelCall.into(KernelTimes.Kind.GROUP_NORM, x, prefix,
+                out -> NativeKernels.groupNorm(CpuKernelCall.storage(x), CpuKernelCall.storage(gamma),
+                        CpuKernelCall.storage(beta), out, batch, Math.toIntExact(channels), spatial, eps, threads,
+                        isaLimit.ordinal()));
     }
 
     /** @return C, after checking x (B, C, ...), gamma and beta (C) */
     private static long checkShapes(NDArray x, NDArray gamma, NDArray beta) {
-        String prefix = "GroupNorm: ";
-        Shape s = x.getShape();
-        if (s.dimension() < 2 || s.size() == 0) {
-            throw new SparxException(prefix + "x has shape " + s + "; expected (B, C, ...) and not empty");
-        }
-        Shape c = new Shape(s.get(1));
-        if (!gamma.getShape().equals(c) || !beta.getShape().equals(c)) {
-            throw new SparxException(prefix + "weight " + gamma.getShape() + " and bias " + beta.getShape()
-                    + " must both be " + c);
-        }
-        return s.get(1);
+        return ChannelPlanes.checkChannels("GroupNorm: ", x, "weight", gamma, "bias", beta);
     }
 }

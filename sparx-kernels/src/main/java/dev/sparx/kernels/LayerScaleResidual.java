@@ -1,10 +1,8 @@
 package dev.sparx.kernels;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.sparx.core.SparxException;
-import java.util.Arrays;
 
 /**
  * A block's residual through its layer scale, (x * scale + shift) + branch with scale and shift per
@@ -31,10 +29,8 @@ public final class LayerScaleResidual {
      * @return (x * scale + shift) + branch, x's shape, in x's manager
      */
     public static NDArray apply(NDArray x, NDArray scale, NDArray shift, NDArray branch) {
-        Shape s = x.getShape();
-        long plane = s.dimension() >= 2 && s.size() > 0 ? s.size() / (s.get(0) * s.get(1)) : 0;
-        // the kernel takes a plane's size as a 32-bit int; the NDArray form reports bad shapes
-        return plane > 0 && plane <= Integer.MAX_VALUE && CpuKernelCall.fits(x, scale, shift, branch)
+        // the NDArray form reports bad shapes
+        return ChannelPlanes.fitNativeKernel(x) && CpuKernelCall.fits(x, scale, shift, branch)
                 ? nativeKernel(x, scale, shift, branch, JniUtils.getNumThreads(), IsaLimit.NONE)
                 : portable(x, scale, shift, branch);
     }
@@ -49,10 +45,8 @@ public final class LayerScaleResidual {
      * @return (x * scale + shift) + branch
      */
     public static NDArray portable(NDArray x, NDArray scale, NDArray shift, NDArray branch) {
-        long channels = checkShapes(x, scale, shift, branch);
-        long[] perChannel = new long[x.getShape().dimension() - 1];
-        Arrays.fill(perChannel, 1);
-        perChannel[0] = channels;
+        checkShapes(x, scale, shift, branch);
+        long[] perChannel = ChannelPlanes.perChannel(x);
         return x.mul(ParameterViews.reshape(scale, x, perChannel)).add(ParameterViews.reshape(shift, x, perChannel))
                 .add(branch);
     }
@@ -75,32 +69,21 @@ public final class LayerScaleResidual {
         String prefix = "layer-scaled residual (native): ";
         CpuKernelCall.check(prefix, threads, x, scale, shift, branch);
         long channels = checkShapes(x, scale, shift, branch);
-        Shape s = x.getShape();
-        long spatial = s.size() / (s.get(0) * channels);
-        if (spatial > Integer.MAX_VALUE) {
-            throw new SparxException(prefix + "planes of " + spatial + " elements exceed the kernel's 32-bit sizes");
-        }
+        int spatial = ChannelPlanes.planeSize(prefix, x);
+        int batch = Math.toIntExact(x.getShape().get(0));
         return CpuKernelCall.into(KernelTimes.Kind.LAYER_SCALE_RESIDUAL, x, prefix,
                 out -> NativeKernels.layerScaleResidual(CpuKernelCall.storage(x), CpuKernelCall.storage(scale),
-                        CpuKernelCall.storage(shift), CpuKernelCall.storage(branch), out, Math.toIntExact(s.get(0)),
-                        Math.toIntExact(channels), (int) spatial, threads, isaLimit.ordinal()));
+                        CpuKernelCall.storage(shift), CpuKernelCall.storage(branch), out, batch,
+                        Math.toIntExact(channels), spatial, threads, isaLimit.ordinal()));
     }
 
     /** @return C, after checking x (B, C, ...) not empty, scale and shift (C), branch x's shape */
     private static long checkShapes(NDArray x, NDArray scale, NDArray shift, NDArray branch) {
         String prefix = "layer-scaled residual: ";
-        Shape s = x.getShape();
-        if (s.dimension() < 2 || s.size() == 0) {
-            throw new SparxException(prefix + "x has shape " + s + "; expected (B, C, ...) and not empty");
-        }
-        long channels = s.get(1);
-        Shape expected = new Shape(channels);
-        if (!scale.getShape().equals(expected) || !shift.getShape().equals(expected)) {
-            throw new SparxException(prefix + "scale " + scale.getShape() + " and shift " + shift.getShape()
-                    + " must both be (" + channels + ")");
-        }
-        if (!branch.getShape().equals(s)) {
-            throw new SparxException(prefix + "branch has shape " + branch.getShape() + "; expected x's " + s);
+        long channels = ChannelPlanes.checkChannels(prefix, x, "scale", scale, "shift", shift);
+        if (!branch.getShape().equals(x.getShape())) {
+            throw new SparxException(prefix + "branch has shape " + branch.getShape() + "; expected x's "
+                    + x.getShape());
         }
         return channels;
     }
