@@ -129,10 +129,11 @@ public final class DepthwiseConvolution {
         }
         Shape s = x.getShape();
         Shape outShape = new Shape(s.get(0), s.get(1), ceilDiv(s.get(2), stride), ceilDiv(s.get(3), stride));
-        return CpuKernelCall.into(KernelTimes.Kind.DEPTHWISE_CONVOLUTION, x, outShape, prefix, out -> NativeKernels.depthwiseConv2d(CpuKernelCall.storage(x),
-                CpuKernelCall.storage(inputBias), CpuKernelCall.storage(weight), CpuKernelCall.storage(bias), out,
-                Math.toIntExact(s.get(0)), Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2)),
-                Math.toIntExact(s.get(3)), kernel, stride, epilogue.ordinal(), threads, isaLimit.ordinal()));
+        return CpuKernelCall.into(KernelTimes.Kind.DEPTHWISE_CONVOLUTION, x, outShape, prefix,
+                out -> NativeKernels.depthwiseConv2d(CpuKernelCall.storage(x), CpuKernelCall.storage(inputBias),
+                        CpuKernelCall.storage(weight), CpuKernelCall.storage(bias), out, Math.toIntExact(s.get(0)),
+                        Math.toIntExact(s.get(1)), Math.toIntExact(s.get(2)), Math.toIntExact(s.get(3)), kernel,
+                        stride, epilogue.ordinal(), threads, isaLimit.ordinal()));
     }
 
     private static long ceilDiv(long size, int stride) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -225,18 +226,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
      * missing: each is a page the kernel maps and zeroes, as for a fresh large allocation.
      */
     private static long minorFaults() {
-        Path stat = Path.of("/proc/self/stat");
-        if (!Files.isReadable(stat)) {
-            return -1;
-        }
-        try {
-            String line = Files.readString(stat);
+        Long faults = fromProc("/proc/self/stat", "the minor page faults", text -> {
             // the command name (field 2) may hold spaces; the fields after its closing parenthesis do not
-            String[] fields = line.substring(line.lastIndexOf(')') + 2).trim().split(" ");
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
             return Long.parseLong(fields[7]);
-        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
-            throw new SparxException("cannot read the minor page faults from " + stat + ": " + e.getMessage(), e);
-        }
+        });
+        return faults == null ? -1 : faults;
     }
 
     /**
@@ -245,16 +240,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
      * more (docs/performance.md).
      */
     private static String loadAverage() {
-        Path loadavg = Path.of("/proc/loadavg");
-        if (!Files.isReadable(loadavg)) {
-            return "null";
-        }
-        try {
-            String oneMinute = Files.readString(loadavg).trim().split("\\s+")[0];
-            return String.format(Locale.ROOT, "%.2f", Double.parseDouble(oneMinute));
-        } catch (IOException | NumberFormatException e) {
-            throw new SparxException("cannot read the load average from " + loadavg + ": " + e.getMessage(), e);
-        }
+        Double load = fromProc("/proc/loadavg", "the load average",
+                text -> Double.parseDouble(text.trim().split("\\s+")[0]));
+        return load == null ? "null" : String.format(Locale.ROOT, "%.2f", load);
     }
 
     /**
@@ -262,21 +250,28 @@ public final class BenchmarkCommand implements Callable<Integer> {
      * Several configurations in one process each see the largest peak before them too.
      */
     private static String peakRssMb() {
-        Path status = Path.of("/proc/self/status");
-        if (!Files.isReadable(status)) {
-            return "null";
+        Long kb = fromProc("/proc/self/status", "VmHWM", text -> text.lines().filter(l -> l.startsWith("VmHWM:"))
+                .findFirst().map(l -> Long.parseLong(l.substring(6).trim().split("\\s+")[0])).orElse(null));
+        return kb == null ? "null" : String.format(Locale.ROOT, "%.1f", kb / 1024.0);
+    }
+
+    /**
+     * @param file a file under /proc
+     * @param what what is read from it, for messages
+     * @param parse reads the value from the file's text; null where the file does not hold it
+     * @return the value, or null where the file is missing (a system without /proc) or lacks it
+     * @throws SparxException where the file is there but cannot be read or parsed
+     */
+    private static <T> T fromProc(String file, String what, Function<String, T> parse) {
+        Path path = Path.of(file);
+        if (!Files.isReadable(path)) {
+            return null;
         }
         try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmHWM:")) {
-                    long kb = Long.parseLong(line.substring(6).trim().split("\\s+")[0]);
-                    return String.format(Locale.ROOT, "%.1f", kb / 1024.0);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            throw new SparxException("cannot read VmHWM from " + status + ": " + e.getMessage(), e);
+            return parse.apply(Files.readString(path));
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
+            throw new SparxException("cannot read " + what + " from " + path + ": " + e.getMessage(), e);
         }
-        return "null";
     }
 
     private static String json(String s) {
