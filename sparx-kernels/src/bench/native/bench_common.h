@@ -58,6 +58,23 @@ static inline void load_libtorch(const char *dir) {
     omp_thread = (omp_thread_fn) symbol(gomp, owner.dli_fname, "omp_get_thread_num");
 }
 
+/*
+ * Checks that the arguments come in groups of `group` and loads the libtorch of
+ * SPARX_LIBTORCH_DIR (run.sh sets it); exits with `usage` or the reason otherwise.
+ */
+static inline void start(int argc, int group, const char *usage) {
+    if ((argc - 1) % group != 0) {
+        fprintf(stderr, "%s\n", usage);
+        exit(2);
+    }
+    const char *dir = getenv("SPARX_LIBTORCH_DIR");
+    if (dir == NULL) {
+        fprintf(stderr, "SPARX_LIBTORCH_DIR must name the directory of libtorch_cpu.so (run.sh sets it)\n");
+        exit(2);
+    }
+    load_libtorch(dir);
+}
+
 static inline void set_mkl_threads(int threads) {
     mkl_set_threads(&threads);
 }

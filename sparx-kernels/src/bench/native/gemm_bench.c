@@ -35,16 +35,7 @@ static void half_of_rows(void *arg) {
 }
 
 int main(int argc, char **argv) {
-    const char *dir = getenv("SPARX_LIBTORCH_DIR");
-    if (dir == NULL) {
-        fprintf(stderr, "SPARX_LIBTORCH_DIR must name the directory of libtorch_cpu.so (run.sh sets it)\n");
-        return 2;
-    }
-    load_libtorch(dir);
-    if ((argc - 1) % 3 != 0) {
-        fprintf(stderr, "usage: gemm_bench [M K N]...\n");
-        return 2;
-    }
+    start(argc, 3, "usage: gemm_bench [M K N]...");
     static const int t_shapes[][3] = {{1280, 320, 196}, {320, 1280, 196}, {384, 96, 3136},
                                       {2048, 512, 49},  {512, 2048, 49},  {512, 512, 49}};
     int count = argc > 1 ? (argc - 1) / 3 : (int) (sizeof t_shapes / sizeof t_shapes[0]);

@@ -75,16 +75,7 @@ static void as_one_region(mlp *m) {
 }
 
 int main(int argc, char **argv) {
-    const char *dir = getenv("SPARX_LIBTORCH_DIR");
-    if (dir == NULL) {
-        fprintf(stderr, "SPARX_LIBTORCH_DIR must name the directory of libtorch_cpu.so (run.sh sets it)\n");
-        return 2;
-    }
-    load_libtorch(dir);
-    if ((argc - 1) % 2 != 0) {
-        fprintf(stderr, "usage: mlp_bench [C H]...\n");
-        return 2;
-    }
+    start(argc, 2, "usage: mlp_bench [C H]...");
     static const int t_stages[][2] = {{96, 56}, {192, 28}, {320, 14}, {512, 7}};
     int count = argc > 1 ? (argc - 1) / 2 : 4;
     printf("%-10s %12s %12s  (ms, median of %d)\n", "C H", "operators", "one region", CALLS);
