@@ -2,7 +2,9 @@ package dev.sparx.examples.cli;
 
 import dev.sparx.core.SparxException;
 import dev.sparx.core.image.EvalTransform;
+import dev.sparx.core.image.ImageDecodeException;
 import dev.sparx.core.image.ImageDecoder;
+import dev.sparx.core.image.RgbImage;
 import dev.sparx.examples.validate.ClassScores;
 import dev.sparx.examples.validate.Classifier;
 import dev.sparx.models.ImageNetClasses;
@@ -22,6 +24,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sparx predict IMAGE...}: the most probable classes of each image with their softmax
  * probabilities, named by ImageNet's class descriptions when the head has ImageNet's 1000 classes.
+ * An image that cannot be read or decoded is reported on stderr and the others are still
+ * classified; the exit status is then 1.
  */
 @Command(
         name = "predict",
@@ -57,10 +61,20 @@ public final class PredictCommand implements Callable<Integer> {
         Path checkpoint = modelOptions.checkpoint(spec.commandLine().getErr());
         boolean imagenet = config.numClasses() == ImageNetClasses.COUNT;
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         long[] shape = {1, 3, transform.imgSize(), transform.imgSize()};
         try (Classifier model = Classifier.load(config, checkpoint, modelOptions.selectiveScan())) {
+            int failed = 0;
             for (Path image : images) {
-                float[] logits = model.logits(transform.apply(ImageDecoder.decode(image)), shape);
+                RgbImage decoded;
+                try {
+                    decoded = ImageDecoder.decode(image);
+                } catch (ImageDecodeException e) {
+                    err.println("error: " + e.getMessage());
+                    failed++;
+                    continue;
+                }
+                float[] logits = model.logits(transform.apply(decoded), shape);
                 ClassScores scores = new ClassScores(logits, 0, config.numClasses());
                 out.println(image + ":");
                 int rank = 1;
@@ -69,6 +83,10 @@ public final class PredictCommand implements Callable<Integer> {
                             imagenet ? ImageNetClasses.wordNetIds().get(c) + " " + ImageNetClasses.name(c)
                                     : "class " + c);
                 }
+            }
+            if (failed > 0) {
+                err.printf(Locale.ROOT, "%d of %d images could not be classified%n", failed, images.size());
+                return 1;
             }
         }
         return 0;

@@ -301,6 +301,20 @@ class ValidateCommandTest {
     }
 
     @Test
+    void predictReportsImagesItCannotDecodeAndClassifiesTheOthers() throws IOException {
+        Path broken = Files.write(tmp.resolve("broken.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3});
+        Path missing = tmp.resolve("missing.png");
+        Outcome o = CliRun.run("predict", broken.toString(), image("kitten.jpg").toString(), missing.toString(),
+                "--config", config.toString(), "--checkpoint", weights.toString(), "--topk", "1");
+        assertEquals(1, o.status(), o.err());
+        assertEquals(List.of(image("kitten.jpg") + ":"), o.lines().stream().filter(l -> l.endsWith(":")).toList(),
+                o.out());
+        assertTrue(o.err().contains("cannot decode image " + broken), o.err());
+        assertTrue(o.err().contains("cannot decode image " + missing + ": no such file"), o.err());
+        assertTrue(o.err().contains("2 of 3 images could not be classified"), o.err());
+    }
+
+    @Test
     void pretrainedSaysPlainlyWhenOffline() throws IOException {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
