@@ -33,7 +33,12 @@ if [ -z "${OMP_WAIT_POLICY:-}" ] && [ -z "${GOMP_SPINCOUNT:-}" ]; then
   export OMP_WAIT_POLICY=PASSIVE
 fi
 mkdir -p "$out"
-# the kernels' own flags (native/build.sh): baseline x86-64, the faster levels chosen at run time
-gcc -std=gnu11 -O3 -march=x86-64 -mtune=generic -Wall -Wno-psabi -pthread -I"$kernels" \
-  -o "$out/${which}_bench" "${sources[@]}" -lm -ldl
+# the kernels' own flags (native/build.sh): baseline x86-64, the faster levels chosen at run time,
+# and the depthwise convolution's 16-lane AVX-512 copy
+flags=(-std=gnu11 -O3 -mtune=generic -Wall -Wno-psabi -pthread -I"$kernels")
+if [[ " ${sources[*]} " == *"/depthwise.c "* ]]; then
+  gcc "${flags[@]}" -march=x86-64-v4 -DSPARX_WIDE -c -o "$out/depthwise_wide.o" "$kernels/depthwise.c"
+  sources+=("$out/depthwise_wide.o")
+fi
+gcc "${flags[@]}" -march=x86-64 -o "$out/${which}_bench" "${sources[@]}" -lm -ldl
 LD_LIBRARY_PATH="$SPARX_LIBTORCH_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$out/${which}_bench" "$@"

@@ -59,13 +59,14 @@ if up_to_date "$cpu_lib" "$src_dir/cpu" "$src_dir/common" "$headers" "$src_dir/b
   say "libsparxscan.so is up to date"
 else
   say "compiling libsparxscan.so with $cc"
-  # -march=x86-64: the library runs on any x86-64; the kernel compiles an AVX2+FMA copy of its
-  # hot loops through a target attribute and picks it at run time.
-  "$cc" -std=gnu11 -O3 -march=x86-64 -mtune=generic -fPIC -shared -pthread \
-    -fvisibility=hidden -Wall -Wextra -Wno-psabi -Werror \
-    -I"$jni_include" -I"$jni_include/linux" -I"$headers" -I"$src_dir/common" -I"$src_dir/cpu" \
-    -Wl,-z,noexecstack -Wl,--no-undefined -static-libgcc \
-    -o "$work_dir/libsparxscan.so" "${cpu_sources[@]}" -lm -ldl
+  flags=(-std=gnu11 -O3 -mtune=generic -fPIC -pthread -fvisibility=hidden -Wall -Wextra -Wno-psabi -Werror
+    -I"$jni_include" -I"$jni_include/linux" -I"$headers" -I"$src_dir/common" -I"$src_dir/cpu")
+  # the depthwise convolution's 16-lane copy for AVX-512, called only where the CPU has it (isa.h)
+  "$cc" "${flags[@]}" -march=x86-64-v4 -DSPARX_WIDE -c -o "$work_dir/depthwise_wide.o" "$src_dir/cpu/depthwise.c"
+  # -march=x86-64: the library runs on any x86-64; the kernels compile AVX2+FMA and AVX-512 copies
+  # of their hot loops through target attributes and pick one at run time.
+  "$cc" "${flags[@]}" -march=x86-64 -shared -Wl,-z,noexecstack -Wl,--no-undefined -static-libgcc \
+    -o "$work_dir/libsparxscan.so" "${cpu_sources[@]}" "$work_dir/depthwise_wide.o" -lm -ldl
   mv "$work_dir/libsparxscan.so" "$cpu_lib"
 fi
 

@@ -2,8 +2,8 @@
  * Depthwise convolution on the CPU, one (image, channel) plane per task.
  *
  * A task copies its plane into a zero-bordered scratch whose rows are padded to whole vectors, so
- * the stencil loop has no edge cases: each output vector of 8 columns is the bias plus K*K
- * products of a broadcast weight with an unaligned load of 8 neighbours. The epilogue (residual,
+ * the stencil loop has no edge cases: each output vector of 8 (or 16) columns is the bias plus K*K
+ * products of a broadcast weight with an unaligned load of as many neighbours. The epilogue (residual,
  * SiLU, GELU) runs on that vector before its only store, so the activation costs no extra pass over
  * memory, which is what bounds these layers (few multiply-adds per byte).
  *
@@ -20,6 +20,20 @@
 #include "vector_math.h"
 
 #define MAX_KERNEL 15
+
+/*
+ * On AVX-512, maps at least WIDE_MIN_WIDTH wide go to a second copy of this source compiled for
+ * x86-64-v4 with 16-lane vectors (SPARX_WIDE, build.sh): twice the columns per instruction on the
+ * 56- and 28-wide maps of stages 1 and 2. Narrower maps stay on 8 lanes, where 16 would be mostly
+ * padding (docs/kernels.md).
+ */
+#define WIDE_MIN_WIDTH 16
+#ifdef SPARX_WIDE
+#define DEPTHWISE_ENTRY sparx_depthwise_conv2d_wide
+#else
+#define DEPTHWISE_ENTRY sparx_depthwise_conv2d
+const char *sparx_depthwise_conv2d_wide(const sparx_depthwise_args *args, int threads, int isa_limit);
+#endif
 
 /*
  * erf(z) through Abramowitz and Stegun 7.1.26 (absolute error below 1.5e-7), the approximation
@@ -94,7 +108,7 @@ INLINE void fill_padded(float *padded, plane_layout l, const float *in, int64_t 
                         int64_t pad, const float *input_bias) {
     const float shift = input_bias == NULL ? 0.0f : *input_bias;
     const int64_t tail = width - (l.vectors - 1) * LANES;
-    vi inside = (vi){0, 1, 2, 3, 4, 5, 6, 7} < (int32_t) tail;
+    vi inside = lane_index() < (int32_t) tail;
     for (int64_t y = 0; y < height; y++) {
         float *row = padded + (y + pad) * l.stride + pad;
         const float *source = in + y * width;
@@ -232,7 +246,7 @@ INLINE void run_task(void *arg, int64_t task, int worker) {
 
 SPARX_TASK_AT_EVERY_LEVEL(run_task)
 
-const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads, int isa_limit) {
+const char *DEPTHWISE_ENTRY(const sparx_depthwise_args *args, int threads, int isa_limit) {
     if (args->kernel < 1 || args->kernel > MAX_KERNEL || args->kernel % 2 == 0) {
         return "the kernel size must be odd and at most 15";
     }
@@ -249,6 +263,11 @@ const char *sparx_depthwise_conv2d(const sparx_depthwise_args *args, int threads
     if (planes == 0 || args->height == 0 || args->width == 0) {
         return NULL;
     }
+#ifndef SPARX_WIDE
+    if (args->width >= WIDE_MIN_WIDTH && sparx_isa_level(isa_limit) == 4) {
+        return sparx_depthwise_conv2d_wide(args, threads, isa_limit);
+    }
+#endif
     /* the work: the rows computed, in full width, at K*K/2 times an element of light work (a multiply-
      * add per tap on unaligned loads); counted as light, the 5x5 convolution over (1024, 7, 7) of T's
      * last stage, 0.33 ms, ran on one thread */

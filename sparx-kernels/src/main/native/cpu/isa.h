@@ -5,7 +5,9 @@
  * same 8-lane vector code: with AVX-512 the compiler has 32 vector registers, mask registers and
  * three-input logic for the same work (measured, one thread: the depthwise 5x5 with SiLU over
  * (192, 56, 56) 1.9-2.0 -> 1.6-1.8 ms, three alternating rounds; the scan's stage-1 call 7.4-9.4 ->
- * 6.2-6.4 ms in one pair of rounds and no different in another).
+ * 6.2-6.4 ms in one pair of rounds and no different in another). The depthwise convolution's
+ * source is also compiled once more, for x86-64-v4 alone and with 16-lane vectors (SPARX_WIDE),
+ * for the maps wide enough to fill them (depthwise.c).
  */
 #ifndef SPARX_ISA_H
 #define SPARX_ISA_H
@@ -32,6 +34,20 @@ static inline const char *sparx_isa_name(int level) {
     return level == 4 ? "x86-64-v4 (AVX-512)" : level == 3 ? "x86-64-v3 (AVX2, FMA)" : "x86-64 baseline (SSE2)";
 }
 
+#ifdef SPARX_WIDE
+/*
+ * A source compiled for x86-64-v4 alone (its -march, with 16-lane vectors; build.sh): one level,
+ * task##_v4, which task##_at returns whatever the level asked.
+ */
+#define SPARX_TASK_AT_EVERY_LEVEL(task)                                                              \
+    static void task##_v4(void *arg, int64_t t, int worker) {                                       \
+        task(arg, t, worker);                                                                       \
+    }                                                                                               \
+    static sparx_task_fn task##_at(int level) {                                                     \
+        (void) level;                                                                               \
+        return task##_v4;                                                                           \
+    }
+#else
 /*
  * Defines task##_v4, task##_v3 and task##_baseline, each the always-inline task function `task`
  * compiled for its level, and task##_at(level) returning the one to run.
@@ -49,5 +65,6 @@ static inline const char *sparx_isa_name(int level) {
     static sparx_task_fn task##_at(int level) {                                                     \
         return level == 4 ? task##_v4 : level == 3 ? task##_v3 : task##_baseline;                   \
     }
+#endif
 
 #endif

@@ -1,6 +1,8 @@
 /*
- * The 8-lane float vectors (GCC vector extensions) and the exponential the CPU kernels share.
- * Included by each kernel's source, which compiles it for several instruction sets (isa.h).
+ * The float vectors (GCC vector extensions) and the exponential the CPU kernels share. Included by
+ * each kernel's source, which compiles it for several instruction sets (isa.h). 8 lanes, or 16 in
+ * a source compiled for AVX-512 alone with SPARX_WIDE (build.sh; the depthwise convolution's wide
+ * maps).
  */
 #ifndef SPARX_VECTOR_MATH_H
 #define SPARX_VECTOR_MATH_H
@@ -9,7 +11,11 @@
 #include <string.h>
 #include <xmmintrin.h>
 
+#ifdef SPARX_WIDE
+#define LANES 16
+#else
 #define LANES 8
+#endif
 
 typedef float vf __attribute__((vector_size(LANES * sizeof(float))));
 typedef int32_t vi __attribute__((vector_size(LANES * sizeof(int32_t))));
@@ -19,7 +25,20 @@ typedef double vd4 __attribute__((vector_size(LANES / 2 * sizeof(double))));
 #define INLINE static inline __attribute__((always_inline))
 
 INLINE vf splat(float x) {
-    return (vf){x, x, x, x, x, x, x, x};
+    vf v;
+    for (int i = 0; i < LANES; i++) {
+        v[i] = x;
+    }
+    return v;
+}
+
+/* {0, 1, ..., LANES - 1} */
+INLINE vi lane_index(void) {
+    vi v;
+    for (int i = 0; i < LANES; i++) {
+        v[i] = i;
+    }
+    return v;
 }
 
 INLINE vf pick(vi mask, vf yes, vf no) {

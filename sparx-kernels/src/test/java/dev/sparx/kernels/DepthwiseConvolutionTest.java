@@ -30,6 +30,11 @@ class DepthwiseConvolutionTest extends NativeKernelTest {
                 Arguments.of(3, 2, 1, 1, 3, 1, false),
                 Arguments.of(1, 4, 1, 17, 5, 1, true),
                 Arguments.of(1, 2, 12, 1, 7, 1, true),
+                // the 16-lane AVX-512 copy takes maps at least 16 wide: one wide vector, one and a
+                // bit, two and a bit, with a stride
+                Arguments.of(2, 3, 5, 16, 3, 1, true),
+                Arguments.of(1, 4, 6, 31, 5, 1, true),
+                Arguments.of(1, 3, 9, 33, 3, 2, false),
                 // a stage-1 map, large enough to be shared by three threads
                 Arguments.of(1, 32, 56, 56, 3, 1, true),
                 // stage 3's 14x14 planes: tasks of 20 planes, the last one partial, on three threads
