@@ -18,11 +18,20 @@ typedef void (*sgemm_fn)(const char *, const char *, const int *, const int *, c
                          const float *, const int *, const float *, const int *, const float *, float *,
                          const int *);
 typedef int (*mkl_threads_fn)(const int *);
+/* MKL's packed-weight API (cblas_sgemm_pack_get_size, cblas_sgemm_pack, cblas_sgemm_compute) */
+typedef size_t (*pack_size_fn)(int, int, int, int);
+typedef void (*pack_fn)(int, int, int, int, int, int, float, const float *, int, float *);
+typedef void (*packed_product_fn)(int, int, int, int, int, int, const float *, int, const float *, int, float,
+                                  float *, int);
+enum { CBLAS_ROW_MAJOR = 101, CBLAS_NO_TRANS = 111, CBLAS_PACKED = 151, CBLAS_A_MATRIX = 161 };
 typedef void (*gomp_parallel_fn)(void (*)(void *), void *, unsigned, unsigned);
 typedef int (*omp_thread_fn)(void);
 
 static sgemm_fn sgemm;
 static mkl_threads_fn mkl_set_threads;
+static pack_size_fn pack_size;
+static pack_fn pack;
+static packed_product_fn packed_product;
 static gomp_parallel_fn gomp_parallel;
 static omp_thread_fn omp_thread;
 
@@ -46,6 +55,9 @@ static inline void load_libtorch(const char *dir) {
     }
     sgemm = (sgemm_fn) symbol(torch, path, "sgemm_");
     mkl_set_threads = (mkl_threads_fn) symbol(torch, path, "mkl_set_num_threads_local");
+    pack_size = (pack_size_fn) symbol(torch, path, "cblas_sgemm_pack_get_size");
+    pack = (pack_fn) symbol(torch, path, "cblas_sgemm_pack");
+    packed_product = (packed_product_fn) symbol(torch, path, "cblas_sgemm_compute");
     /* libtorch_cpu.so depends on its own libgomp; find the loaded copy by the symbol's owner */
     Dl_info owner;
     void *any = dlsym(RTLD_DEFAULT, "GOMP_parallel");
