@@ -25,11 +25,11 @@ typedef double vd4 __attribute__((vector_size(LANES / 2 * sizeof(double))));
 #define INLINE static inline __attribute__((always_inline))
 
 INLINE vf splat(float x) {
-    vf v;
-    for (int i = 0; i < LANES; i++) {
-        v[i] = x;
-    }
-    return v;
+#if LANES == 8
+    return (vf){x, x, x, x, x, x, x, x};
+#else
+    return (vf){x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x};
+#endif
 }
 
 /* {0, 1, ..., LANES - 1} */
