@@ -247,6 +247,12 @@ INLINE void run_task(void *arg, int64_t task, int worker) {
 SPARX_TASK_AT_EVERY_LEVEL(run_task)
 
 const char *DEPTHWISE_ENTRY(const sparx_depthwise_args *args, int threads, int isa_limit) {
+#ifndef SPARX_WIDE
+    /* before the checks below: the wide copy makes the same ones */
+    if (args->width >= WIDE_MIN_WIDTH && sparx_isa_level(isa_limit) == 4) {
+        return sparx_depthwise_conv2d_wide(args, threads, isa_limit);
+    }
+#endif
     if (args->kernel < 1 || args->kernel > MAX_KERNEL || args->kernel % 2 == 0) {
         return "the kernel size must be odd and at most 15";
     }
@@ -263,11 +269,6 @@ const char *DEPTHWISE_ENTRY(const sparx_depthwise_args *args, int threads, int i
     if (planes == 0 || args->height == 0 || args->width == 0) {
         return NULL;
     }
-#ifndef SPARX_WIDE
-    if (args->width >= WIDE_MIN_WIDTH && sparx_isa_level(isa_limit) == 4) {
-        return sparx_depthwise_conv2d_wide(args, threads, isa_limit);
-    }
-#endif
     /* the work: the rows computed, in full width, at K*K/2 times an element of light work (a multiply-
      * add per tap on unaligned loads); counted as light, the 5x5 convolution over (1024, 7, 7) of T's
      * last stage, 0.33 ms, ran on one thread */
