@@ -42,6 +42,24 @@ static jstring check_buffers(JNIEnv *env, int count, const jobject objects[], co
                : (*env)->NewStringUTF(env, message);
 }
 
+/*
+ * The checks of a kernel over (B, C, L) planes (GroupNorm, the layer-scaled residual): threads and
+ * every dimension at least 1, and B * C * L, stored in *signal, within 64 bits. Returns NULL when
+ * they pass, else the message for Java.
+ */
+static jstring check_planes(JNIEnv *env, jint threads, jint batch, jint channels, jint spatial, int64_t *signal) {
+    if (threads < 1) {
+        return (*env)->NewStringUTF(env, "threads must be at least 1");
+    }
+    if (batch < 1 || channels < 1 || spatial < 1) {
+        return (*env)->NewStringUTF(env, "every dimension must be at least 1");
+    }
+    if (!sparx_multiply((int64_t) batch * channels, spatial, signal)) {
+        return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
+    }
+    return NULL;
+}
+
 JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_crossScanMerge(
         JNIEnv *env, jclass cls, jobject u, jobject delta, jobject a, jobject b, jobject c, jobject d,
         jobject bias, jobject out, jint batch, jint channels, jint state, jint height, jint width,
@@ -152,24 +170,19 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_groupNorm(
         JNIEnv *env, jclass cls, jobject input, jobject weight, jobject bias, jobject out, jint batch,
         jint channels, jint spatial, jdouble eps, jint threads, jint isa_limit) {
     (void) cls;
-    if (threads < 1) {
-        return (*env)->NewStringUTF(env, "threads must be at least 1");
-    }
-    if (batch < 1 || channels < 1 || spatial < 1) {
-        return (*env)->NewStringUTF(env, "every dimension must be at least 1");
+    int64_t signal = 0;
+    jstring unfit = check_planes(env, threads, batch, channels, spatial, &signal);
+    if (unfit != NULL) {
+        return unfit;
     }
     if (!(eps >= 0)) {
         return (*env)->NewStringUTF(env, "eps must be at least 0");
-    }
-    int64_t signal;
-    if (!sparx_multiply((int64_t) batch * channels, spatial, &signal)) {
-        return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
     }
     static const char *const names[4] = {"input", "weight", "bias", "out"};
     const jobject objects[4] = {input, weight, bias, out};
     const int64_t floats[4] = {signal, channels, channels, signal};
     sparx_buffer buffers[4];
-    jstring unfit = check_buffers(env, 4, objects, names, floats, buffers);
+    unfit = check_buffers(env, 4, objects, names, floats, buffers);
     if (unfit != NULL) {
         return unfit;
     }
@@ -184,21 +197,16 @@ JNIEXPORT jstring JNICALL Java_dev_sparx_kernels_NativeKernels_layerScaleResidua
         JNIEnv *env, jclass cls, jobject x, jobject scale, jobject shift, jobject branch, jobject out, jint batch,
         jint channels, jint spatial, jint threads, jint isa_limit) {
     (void) cls;
-    if (threads < 1) {
-        return (*env)->NewStringUTF(env, "threads must be at least 1");
-    }
-    if (batch < 1 || channels < 1 || spatial < 1) {
-        return (*env)->NewStringUTF(env, "every dimension must be at least 1");
-    }
-    int64_t signal;
-    if (!sparx_multiply((int64_t) batch * channels, spatial, &signal)) {
-        return (*env)->NewStringUTF(env, "the dimensions overflow 64-bit sizes");
+    int64_t signal = 0;
+    jstring unfit = check_planes(env, threads, batch, channels, spatial, &signal);
+    if (unfit != NULL) {
+        return unfit;
     }
     static const char *const names[5] = {"x", "scale", "shift", "branch", "out"};
     const jobject objects[5] = {x, scale, shift, branch, out};
     const int64_t floats[5] = {signal, channels, channels, signal, signal};
     sparx_buffer buffers[5];
-    jstring unfit = check_buffers(env, 5, objects, names, floats, buffers);
+    unfit = check_buffers(env, 5, objects, names, floats, buffers);
     if (unfit != NULL) {
         return unfit;
     }
