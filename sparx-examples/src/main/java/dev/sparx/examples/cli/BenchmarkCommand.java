@@ -18,6 +18,7 @@ import dev.sparx.models.SparXMamba;
 import dev.sparx.models.StateDictLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -147,6 +148,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             KernelTimes.reset();
             long faults0 = minorFaults();
             long processCpu0 = processCpuNanos();
+            long jit0 = jitCompileMillis();
             for (int i = 0; i < runs; i++) {
                 long c0 = cpu.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();
@@ -157,17 +159,19 @@ public final class BenchmarkCommand implements Callable<Integer> {
             KernelTimes.setEnabled(false);
             String faultsPerPass = perPass(minorFaults() - faults0, faults0 < 0);
             String processCpuMsPerPass = perPass((processCpuNanos() - processCpu0) / 1e6, processCpu0 < 0);
+            String jitMsPerPass = perPass(jitCompileMillis() - jit0, jit0 < 0);
             double median = median(ms);
             return String.format(Locale.ROOT,
                     "{\"model\": \"%s\", \"batch\": %d, \"img_size\": %d, \"scan\": \"%s\", \"threads\": %d,"
                             + " \"images_per_s\": %.3f, \"latency_ms_median\": %.1f, \"latency_ms_min\": %.1f,"
                             + " \"thread_cpu_ms_median\": %.1f, \"process_cpu_ms_per_pass\": %s,"
-                            + " \"page_faults_per_pass\": %s, \"runs\": %d, \"peak_rss_mb\": %s,"
+                            + " \"page_faults_per_pass\": %s, \"jit_ms_per_pass\": %s, \"runs\": %d,"
+                            + " \"peak_rss_mb\": %s,"
                             + " \"openmp_wait\": \"%s\", \"load_average\": %s%s}",
                     json(model.label()), batch, imgSize, json(net.getSelectiveScan().name()), JniUtils.getNumThreads(),
                     batch * 1000 / median, median, Arrays.stream(ms).min().orElseThrow(), median(cpuMs),
-                    processCpuMsPerPass, faultsPerPass, runs, peakRssMb(), json(openMpWait()), loadAverage,
-                    kernelTimes ? nativeMsPerPass() : "");
+                    processCpuMsPerPass, faultsPerPass, jitMsPerPass, runs, peakRssMb(), json(openMpWait()),
+                    loadAverage, kernelTimes ? nativeMsPerPass() : "");
         }
     }
 
@@ -219,6 +223,17 @@ public final class BenchmarkCommand implements Callable<Integer> {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime()
                 : -1;
+    }
+
+    /**
+     * The time the JVM's JIT compilers have spent so far, in ms, or -1 where the JVM does not report
+     * it. Still compiling during the timed passes means they were not yet the steady state of a
+     * long-running process: a compiler thread takes a core from the pass, and code not yet
+     * optimised runs slower (docs/performance.md).
+     */
+    private static long jitCompileMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1;
     }
 
     /**

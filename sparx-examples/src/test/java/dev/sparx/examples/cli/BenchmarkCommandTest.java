@@ -80,6 +80,8 @@ class BenchmarkCommandTest {
             // a pass is work of the process's threads, and the faults are a count of pages
             assertTrue(o.get("process_cpu_ms_per_pass").getAsDouble() > 0, lines.get(i));
             assertTrue(o.get("page_faults_per_pass").getAsDouble() >= 0, lines.get(i));
+            // HotSpot reports its compilers' time, which only accumulates
+            assertTrue(o.get("jit_ms_per_pass").getAsDouble() >= 0, lines.get(i));
             // a load average is never negative (JSON null where /proc is missing)
             assertTrue(o.get("load_average").isJsonNull() || o.get("load_average").getAsDouble() >= 0, lines.get(i));
             String wait = System.getenv("OMP_WAIT_POLICY");
