@@ -1,0 +1,1 @@
+"""Stand-ins for the three timm names the authors' model file imports, so that it loads without timm."""

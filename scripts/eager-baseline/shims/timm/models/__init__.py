@@ -1,0 +1,1 @@
+"""See timm/__init__.py."""
